@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes `data` to `file` so a reader sees either the old or the new content,
+ * never a mix: a temp file in the same directory, created exclusively (a
+ * planted symlink is never followed), fsynced, then renamed over the target.
+ */
+export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // 'wx' = O_CREAT|O_EXCL: fails instead of following anything already there.
+  const fd = openSync(tmp, 'wx', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkQuiet(tmp);
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, file);
+  } catch (err) {
+    unlinkQuiet(tmp);
+    throw err;
+  }
+  fsyncDir(dirname(file));
+}
+
+/** Removes a file, ignoring that it is already gone. */
+export function unlinkQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone, or never made: both are the state we want.
+  }
+}
+
+// The rename is durable only once the directory entry is; best effort, as
+// some filesystems refuse fsync on a directory.
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not supported here; the data itself is already synced.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

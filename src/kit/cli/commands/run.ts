@@ -1,0 +1,25 @@
+import { runDaemon } from '../../daemon-main.js';
+import { DaemonError } from '../../errors.js';
+import { AlreadyRunningError } from '../../lock.js';
+import { openReadyPipe } from '../../ready-pipe.js';
+import { chooseEndpoint } from '../endpoint-flags.js';
+import type { Args, CommandContext } from '../spec.js';
+
+/** `run`: the daemon in the foreground, logging to the terminal; Ctrl-C stops it cleanly. */
+export default async function run(args: Args, ctx: CommandContext): Promise<number> {
+  const endpoint = await chooseEndpoint(args, ctx);
+  try {
+    return await runDaemon(ctx.def, {
+      paths: ctx.paths,
+      ...endpoint,
+      foreground: true,
+      pipe: openReadyPipe(false),
+      introspection: ctx.env[`${ctx.def.name.toUpperCase()}_GRAPHQL_INTROSPECTION`] === '1',
+    });
+  } catch (err) {
+    if (err instanceof AlreadyRunningError) {
+      throw new DaemonError('ALREADY_RUNNING', `already running (pid ${err.pid}); stop it first with '${ctx.def.name} stop'`);
+    }
+    throw err;
+  }
+}

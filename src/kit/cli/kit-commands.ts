@@ -1,0 +1,50 @@
+import { ENDPOINT_OPTIONS, STOP_OPTIONS, WAIT_OPTIONS, type CommandSpec } from './spec.js';
+
+/** The kit's lifecycle commands; a tool may add to or replace them by name. */
+export function kitCommands(name: string): CommandSpec[] {
+  return [
+    {
+      command: 'start',
+      describe: 'start the daemon in the background and wait until it is ready',
+      options: { ...ENDPOINT_OPTIONS, ...WAIT_OPTIONS },
+      examples: [[`${name} start`, 'start, or report the one already running']],
+      load: async () => (await import('./commands/start.js')).default,
+    },
+    {
+      command: 'run',
+      describe: 'run the daemon in the foreground (logs to the terminal; Ctrl-C stops it)',
+      options: { ...ENDPOINT_OPTIONS },
+      load: async () => (await import('./commands/run.js')).default,
+    },
+    {
+      command: 'status',
+      describe: 'show whether the daemon is running (exit 0 running, 1 stale, 3 stopped, 4 unknown)',
+      options: {
+        watch: { type: 'boolean', describe: 'follow live status until Ctrl-C', default: false },
+        interval: { type: 'number', describe: 'with --watch: seconds between updates', default: 2 },
+      },
+      load: async () => (await import('./commands/status.js')).default,
+    },
+    {
+      command: 'stop',
+      describe: 'stop the daemon and wait until it is gone',
+      options: { ...STOP_OPTIONS },
+      load: async () => (await import('./commands/stop.js')).default,
+    },
+    {
+      command: 'restart',
+      describe: 'stop, then start with the same flags as start',
+      options: { ...ENDPOINT_OPTIONS, ...WAIT_OPTIONS, ...STOP_OPTIONS },
+      load: async () => (await import('./commands/restart.js')).default,
+    },
+    {
+      command: 'logs',
+      describe: 'print the daemon log',
+      options: {
+        follow: { type: 'boolean', alias: 'f', describe: 'keep printing new lines', default: false },
+        lines: { type: 'number', alias: 'n', describe: 'how many of the last lines', default: 50 },
+      },
+      load: async () => (await import('./commands/logs.js')).default,
+    },
+  ];
+}

@@ -1,0 +1,38 @@
+import { appendFileSync, openSync, closeSync } from 'node:fs';
+
+/** Where the daemon's own messages go. */
+export interface DaemonLog {
+  /** A timestamped line. */
+  line: (message: string) => void;
+  /** Raw text for the terminal (foreground only; dropped when detached, as services keep their own logs). */
+  output: (text: string) => void;
+}
+
+/**
+ * Detached, stdout and stderr already are the log file (set up by `start`).
+ * In the foreground, lines go to the terminal and are appended to the log
+ * too, so `logs -f` works the same for both modes.
+ */
+export function createDaemonLog(logFile: string, foreground: boolean): DaemonLog {
+  if (foreground) {
+    closeSync(openSync(logFile, 'a', 0o600));
+  }
+  return {
+    line(message) {
+      const text = `${new Date().toISOString()} ${message}\n`;
+      if (foreground) {
+        process.stderr.write(text);
+        try {
+          appendFileSync(logFile, text);
+        } catch {
+          // The state dir may be gone (deleted under us); the terminal still has it.
+        }
+      } else {
+        process.stdout.write(text);
+      }
+    },
+    output(text) {
+      if (foreground) process.stdout.write(text);
+    },
+  };
+}

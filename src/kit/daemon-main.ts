@@ -1,0 +1,208 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { DaemonApp, DaemonContext, DaemonDefinition } from './define.js';
+import { createDaemonLog } from './daemon-log.js';
+import { DaemonError } from './errors.js';
+import { ensureInstanceDir } from './instance-dir.js';
+import { acquireLock, AlreadyRunningError, type HeldLock } from './lock.js';
+import { readMetadata, removeMetadata, writeMetadata, type Metadata } from './metadata.js';
+import type { InstancePaths } from './paths.js';
+import { processStartTime } from './process-info.js';
+import type { ReadyPipe } from './ready-pipe.js';
+import { createDaemonApp } from './server/app.js';
+import { hostsFor } from './server/guard.js';
+import { listen, type Listening } from './server/listen.js';
+import type { LiveStatus } from './status-shape.js';
+
+/** How the daemon process was asked to run. */
+export interface DaemonRunOptions {
+  paths: InstancePaths;
+  host: string;
+  port: number;
+  foreground: boolean;
+  pipe: ReadyPipe;
+  /** Test-only crash points: the daemon SIGKILLs itself at this step. Inert unless set. */
+  fault?: string;
+  introspection?: boolean;
+  drainMs?: number;
+}
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
+
+/**
+ * The daemon's whole life: lock, bind, start the tool, write metadata, say
+ * ready; then serve until SIGTERM/SIGINT/SIGQUIT and take it all down in
+ * reverse. Returns the exit code; every failure before ready is reported on
+ * the ready pipe and leaves nothing behind.
+ */
+export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunOptions): Promise<number> {
+  const { paths, pipe } = options;
+  const instanceId = randomUUID();
+  const token = randomBytes(32).toString('base64url');
+  const stopper = new AbortController();
+  const changes = new EventEmitter();
+  const subscriptions = new Set<() => void>();
+  let requestsServed = 0;
+  let lock: HeldLock | undefined;
+  let server: Listening | undefined;
+  let metadata: Metadata | undefined;
+  let app: DaemonApp<S> | undefined;
+  let state: S | undefined;
+  let exitCode = 0;
+  const fault = (step: string) => {
+    if (options.fault === step) process.kill(process.pid, 'SIGKILL');
+  };
+
+  ensureInstanceDir(paths);
+  const log = createDaemonLog(paths.logFile, options.foreground);
+  const requestStop = (why: string, code = 0) => {
+    if (stopper.signal.aborted) return;
+    exitCode = code;
+    log.line(`stopping: ${why}`);
+    stopper.abort();
+  };
+  for (const sig of STOP_SIGNALS) process.on(sig, () => requestStop(`received ${sig}`));
+  process.on('SIGHUP', () => void reload());
+  process.on('SIGUSR1', () => log.line(`snapshot ${JSON.stringify({ status: status(), app: state !== undefined ? app?.snapshot?.(state) : null })}`));
+  process.on('uncaughtException', (err) => {
+    log.line(`uncaught exception: ${err.stack ?? err.message}`);
+    requestStop('uncaught exception', 1);
+  });
+  process.on('unhandledRejection', (err) => log.line(`unhandled rejection: ${err instanceof Error ? err.stack : String(err)}`));
+
+  const startedAt = new Date();
+  const status = (): LiveStatus => {
+    const m = process.memoryUsage();
+    return {
+      instanceId,
+      pid: process.pid,
+      version: def.version,
+      startedAt: startedAt.toISOString(),
+      // Wall clock, not a monotonic timer: uptime must include time asleep.
+      uptimeSeconds: Math.max(0, (Date.now() - startedAt.getTime()) / 1000),
+      projectDir: paths.projectDir,
+      logFile: paths.logFile,
+      foreground: options.foreground,
+      requestsServed,
+      memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
+    };
+  };
+  const ctx: DaemonContext = {
+    projectDir: paths.projectDir,
+    paths,
+    instanceId,
+    foreground: options.foreground,
+    log: log.line,
+    output: log.output,
+    notifyChange: () => changes.emit('change'),
+    signal: stopper.signal,
+  };
+  async function reload() {
+    if (!app?.reload || state === undefined) return log.line('SIGHUP: nothing to reload');
+    try {
+      log.line(`reloaded: ${await app.reload(state, ctx)}`);
+    } catch (err) {
+      log.line(`reload failed, keeping the running configuration: ${(err as Error).message}`);
+    }
+  }
+
+  try {
+    fault('before-lock');
+    lock = await acquireLock(paths, {
+      owner: { pid: process.pid, processStartTime: processStartTime(process.pid), instanceId },
+      onCompromised: (err) => requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
+    });
+    fault('after-lock');
+    throwIfStopping(stopper.signal);
+    app = await def.load();
+    server = await listen(options.host, options.port).catch((err: NodeJS.ErrnoException) => {
+      throw new DaemonError(err.code ?? 'START_FAILED', err.message, { cause: err });
+    });
+    const bound = server;
+    fault('after-bind');
+    // The app starts before the endpoint serves: its resolvers need its state,
+    // and nobody can address the endpoint before metadata names its port.
+    const started = await app.start(ctx);
+    state = started;
+    throwIfStopping(stopper.signal);
+    const allowed = hostsFor(options.host, bound.port);
+    const yoga = createDaemonApp({
+      token,
+      allowedHosts: () => allowed,
+      status,
+      onChange: (listener) => {
+        changes.on('change', listener);
+        return () => changes.off('change', listener);
+      },
+      typeDefs: app.typeDefs,
+      introspection: options.introspection,
+      countRequest: () => void requestsServed++,
+      trackSubscription: (stop) => {
+        subscriptions.add(stop);
+        return () => subscriptions.delete(stop);
+      },
+      resolvers: app.resolvers?.(started, ctx),
+    });
+    bound.setHandler(yoga);
+    const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host;
+    metadata = {
+      schema: 1,
+      pid: process.pid,
+      processStartTime: processStartTime(process.pid),
+      instanceId,
+      startedAt: startedAt.toISOString(),
+      version: def.version,
+      endpoint: `http://${hostPart}:${bound.port}/graphql`,
+      host: options.host,
+      port: bound.port,
+      token,
+      projectDir: paths.projectDir,
+      logFile: paths.logFile,
+      foreground: options.foreground,
+    };
+    writeMetadata(paths.metadataFile, metadata);
+    fault('after-metadata');
+    fault('before-ready');
+    pipe.send({ ok: true, pid: process.pid, endpoint: metadata.endpoint, instanceId });
+    log.line(`ready: pid ${process.pid}, ${metadata.endpoint}, project ${paths.projectDir}`);
+  } catch (err) {
+    const e = err instanceof AlreadyRunningError ? err : toDaemonError(err);
+    if (!(err instanceof AlreadyRunningError)) log.line(`start failed: ${e.message}`);
+    pipe.send({ ok: false, code: e.code, message: e.message, ...(err instanceof AlreadyRunningError ? { pid: err.pid } : {}) });
+    await teardown();
+    if (err instanceof AlreadyRunningError) {
+      if (options.foreground) throw err;
+      return 0;
+    }
+    throw e;
+  }
+
+  await new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await teardown();
+  log.line(`stopped (exit ${exitCode})`);
+  return exitCode;
+
+  async function teardown() {
+    for (const stop of subscriptions) stop();
+    const closing = server?.close(options.drainMs ?? 5_000);
+    fault('mid-drain');
+    await closing;
+    if (app && state !== undefined) {
+      await app.stop(state, ctx).catch((err: Error) => log.line(`stopping the app failed: ${err.message}`));
+    }
+    // Only our own metadata: after a compromised lock it may be another daemon's.
+    const current = readMetadata(paths.metadataFile);
+    if (current.kind === 'ok' && current.metadata.instanceId === instanceId) removeMetadata(paths.metadataFile);
+    await lock?.release();
+  }
+}
+
+function throwIfStopping(signal: AbortSignal): void {
+  if (signal.aborted) throw new DaemonError('START_FAILED', 'stopped by a signal before it was ready');
+}
+
+function toDaemonError(err: unknown): DaemonError {
+  if (err instanceof DaemonError) return err;
+  const e = err as NodeJS.ErrnoException;
+  return new DaemonError(e?.code ?? 'START_FAILED', e?.message ?? String(err), { cause: err });
+}

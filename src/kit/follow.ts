@@ -1,0 +1,102 @@
+import { closeSync, fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+
+/** Options of followFile. */
+export interface FollowOptions {
+  /** Byte offset to start from; default: the current end. */
+  from?: number;
+  signal: AbortSignal;
+  /** Safety-net poll, for filesystems where watch events are missed. */
+  pollMs?: number;
+}
+
+/**
+ * Calls `onText` with whatever is appended to `file` until `signal` aborts.
+ * Survives the file not existing yet, being replaced (rotation: the rest of
+ * the old file is read first, then the new one from its start) and being
+ * truncated. Woken by fs.watch on the directory, with a slow poll behind it.
+ */
+export function followFile(file: string, onText: (text: string) => void, options: FollowOptions): Promise<void> {
+  let fd: number | null = null;
+  let ino = -1;
+  let pos = options.from ?? sizeOf(file);
+  const buf = Buffer.alloc(64 * 1024);
+  const decoderHold: Buffer[] = [];
+
+  const drain = () => {
+    for (;;) {
+      if (fd === null) {
+        try {
+          fd = openSync(file, 'r');
+          ino = fstatSync(fd).ino;
+        } catch {
+          return;
+        }
+      }
+      const size = fstatSync(fd).size;
+      if (size < pos) pos = 0; // truncated
+      while (pos < size) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
+        if (n <= 0) break;
+        pos += n;
+        emit(buf.subarray(0, n));
+      }
+      let current: number;
+      try {
+        current = statSync(file).ino;
+      } catch {
+        return; // removed: keep reading the old fd until a new file appears
+      }
+      if (current === ino) return;
+      closeSync(fd); // replaced: continue with the new file from its start
+      fd = null;
+      pos = 0;
+    }
+  };
+  // Hold back a split UTF-8 sequence until its end arrives.
+  const emit = (chunk: Buffer) => {
+    decoderHold.push(Buffer.from(chunk));
+    const all = Buffer.concat(decoderHold.splice(0));
+    let cut = all.length;
+    for (let i = Math.max(0, all.length - 3); i < all.length; i++) {
+      const b = all[i]!;
+      if ((b & 0xc0) === 0xc0) {
+        const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+        if (i + need > all.length) cut = i;
+      }
+    }
+    if (cut < all.length) decoderHold.push(all.subarray(cut));
+    if (cut > 0) onText(all.subarray(0, cut).toString('utf8'));
+  };
+
+  return new Promise<void>((resolve) => {
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(dirname(file), (_event, name) => {
+        if (!name || name.toString().startsWith(basename(file))) drain();
+      });
+      watcher.on('error', () => {});
+    } catch {
+      // No watch support: the poll below does the work.
+    }
+    const timer = setInterval(drain, options.pollMs ?? 250);
+    drain();
+    const stop = () => {
+      clearInterval(timer);
+      watcher?.close();
+      drain();
+      if (fd !== null) closeSync(fd);
+      resolve();
+    };
+    if (options.signal.aborted) stop();
+    else options.signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import type { DaemonDefinition } from './define.js';
+import { DaemonError } from './errors.js';
+import { DAEMON_COMMAND, markerName } from './cli/daemon-entry.js';
+import type { CliExtensions } from './cli/spec.js';
+
+/**
+ * The entry of a tool built on the kit: the CLI, or, when re-spawned by
+ * `start` with the private marker, the daemon itself. The one error boundary:
+ * prints what failed and returns the exit code (the caller sets it).
+ */
+export async function main(
+  def: DaemonDefinition<any>,
+  extensions: CliExtensions = {},
+  argv: string[] = process.argv.slice(2),
+): Promise<number> {
+  const marker = markerName(def.name);
+  if (argv[0] === DAEMON_COMMAND && process.env[marker] === '1') {
+    // The daemon's own shutdown path is the one place that exits by itself:
+    // whatever a tool left open must not keep a stopped daemon alive.
+    process.exit(await daemonMode(def, argv.slice(1)));
+  }
+  const json = argv.includes('--json');
+  const name = def.name;
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    // First Ctrl-C: let a waiting command finish cleanly; second: give up.
+    if (++interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0); // `tend logs | head`
+  });
+  try {
+    const { runCli } = await import('./cli/program.js');
+    return await runCli(def, extensions, argv, { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }, controller.signal);
+  } catch (err) {
+    const known = err instanceof DaemonError;
+    const message = known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`${name}: ${message}\n`);
+    if (json) process.stdout.write(JSON.stringify({ error: { code: known ? err.code : 'INTERNAL', message } }) + '\n');
+    return known ? err.exitCode : 1;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Promise<number> {
+  // The marker must not reach anything the daemon spawns.
+  delete process.env[markerName(def.name)];
+  const { values } = parseArgs({
+    args: argv,
+    options: { dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } },
+  });
+  const { instancePaths, stateRoot } = await import('./paths.js');
+  const { openReadyPipe } = await import('./ready-pipe.js');
+  const { runDaemon } = await import('./daemon-main.js');
+  const prefix = def.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const paths = instancePaths(stateRoot({ name: def.name }), values.dir!);
+  process.title = `${def.name} daemon ${values.dir}`;
+  const pipe = openReadyPipe(true);
+  try {
+    return await runDaemon(def, {
+      paths,
+      host: values.host ?? '127.0.0.1',
+      port: Number(values.port ?? 0),
+      foreground: false,
+      pipe,
+      fault: process.env[`${prefix}_TEST_FAULT`],
+      introspection: process.env[`${prefix}_GRAPHQL_INTROSPECTION`] === '1',
+    });
+  } catch (err) {
+    // Already reported on the ready pipe; the log gets the detail.
+    pipe.send({ ok: false, code: (err as DaemonError).code ?? 'START_FAILED', message: (err as Error).message });
+    process.stderr.write(`${new Date().toISOString()} daemon exiting: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

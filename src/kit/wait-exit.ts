@@ -1,0 +1,22 @@
+import { inspectProcess } from './process-info.js';
+
+/** How a wait for a process to end finished. */
+export type ExitWait = 'exited' | 'timeout' | 'aborted';
+
+/**
+ * Waits until `pid` is gone (a zombie counts as gone). There is no exit event
+ * for a process that is not our child, so /proc is read: every 5 ms at first
+ * (most daemons exit within tens of ms), backing off to 50 ms.
+ */
+export async function waitForExit(pid: number, timeoutMs: number, signal?: AbortSignal): Promise<ExitWait> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  for (;;) {
+    if (inspectProcess(pid).kind === 'dead') return 'exited';
+    if (signal?.aborted) return 'aborted';
+    const left = deadline - Date.now();
+    if (left <= 0) return 'timeout';
+    await new Promise((r) => setTimeout(r, Math.min(delay, left)));
+    delay = Math.min(delay * 1.5, 50);
+  }
+}

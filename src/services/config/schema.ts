@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { DEFAULT_RESTART, DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_MS } from './defaults.js';
+import { dependsOn } from './dependencies.js';
+import { command, duration, envName, envValue, serviceName, signal, strict } from './fields.js';
+import { directory, envFiles } from './files.js';
+import { readyProbe } from './probe.js';
+
+/**
+ * The top of tend.yaml. Services are checked one by one afterwards (see
+ * `serviceSchema`) so a broken service does not hide its neighbours' problems.
+ */
+export function projectSchema() {
+  return strict({
+    services: z.record(serviceName(), z.unknown()).nullable().optional(),
+    daemon: strict({
+      port: z.number().int().min(0).max(65535).optional(),
+      host: z.string().min(1).optional(),
+    }).optional(),
+  });
+}
+
+/** One service's mapping; `cwd` and `env_file` are resolved against `projectDir`. */
+export function serviceSchema(projectDir: string) {
+  return strict({
+    command: command(),
+    cwd: directory(projectDir).optional(),
+    env: z.record(envName(), envValue()).optional(),
+    env_file: envFiles(projectDir).optional(),
+    depends_on: dependsOn().default([]),
+    ready: readyProbe().optional(),
+    // YAML 1.1 readers turn a bare `no` into false; accept that spelling too.
+    restart: z.preprocess((v) => (v === false ? 'no' : v), z.enum(['no', 'on-failure', 'always'])).default(DEFAULT_RESTART),
+    stop_signal: signal().default(DEFAULT_STOP_SIGNAL),
+    stop_timeout: duration().default(DEFAULT_STOP_TIMEOUT_MS),
+  });
+}
+
+/** What `serviceSchema` produces for one service. */
+export type ParsedService = z.output<ReturnType<typeof serviceSchema>>;

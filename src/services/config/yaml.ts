@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import type { ProjectConfig, ServiceConfig } from '../types.js';
+import { SERVICE_NAME_PATTERN } from './defaults.js';
+import { checkDependencies, dependsOn, type DependencyNode } from './dependencies.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { isMapping } from './fields.js';
+import { fromZodIssues, zodErrorMap, type RawIssue } from './messages.js';
+import { formatPath, locate } from './positions.js';
+import { projectSchema, serviceSchema, type ParsedService } from './schema.js';
+
+/**
+ * Parses and validates tend.yaml text read from `file`. Throws a `ConfigError`
+ * listing every problem (syntax first: a file that does not parse is not validated).
+ */
+export function parseYamlConfig(text: string, file: string, projectDir: string): ProjectConfig {
+  const root = path.resolve(projectDir);
+  const display = path.relative(root, file) || path.basename(file);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, display, doc.errors.map((err) => {
+      const { line, col } = lines.linePos(err.pos[0]);
+      return { file: display, line, column: col, path: '', message: `YAML syntax error: ${err.message}` };
+    }));
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (err) {
+    // toJS refuses alias bombs ("Excessive alias count"); that is a property of the file.
+    throw new ConfigError(file, display, [{ file: display, line: 1, column: 1, path: '', message: (err as Error).message }]);
+  }
+
+  const raw: RawIssue[] = [];
+  const top = projectSchema().safeParse(data, { error: zodErrorMap });
+  if (!top.success) raw.push(...fromZodIssues(top.error.issues));
+
+  const schema = serviceSchema(root);
+  const entries = serviceEntries(doc, data);
+  const names = entries.map(([name]) => name);
+  const parsed: { name: string; service: ParsedService }[] = [];
+  const graph: DependencyNode[] = [];
+  for (const [name, body] of entries) {
+    const result = schema.safeParse(body, { error: zodErrorMap });
+    if (result.success) {
+      parsed.push({ name, service: result.data });
+      graph.push({ name, dependsOn: result.data.depends_on });
+      continue;
+    }
+    raw.push(...fromZodIssues(result.error.issues, ['services', name]));
+    // A broken service's dependencies are still checked, so fixing it reveals no second round of errors.
+    const deps = dependsOn().default([]).safeParse(isMapping(body) ? body['depends_on'] : undefined, { error: zodErrorMap });
+    if (deps.success) graph.push({ name, dependsOn: deps.data });
+  }
+  raw.push(...checkDependencies(graph, names));
+
+  if (raw.length > 0) throw new ConfigError(file, display, raw.map((issue) => place(issue, doc, lines, display)));
+  return {
+    file,
+    kind: 'yaml',
+    services: parsed.map(({ name, service }) => toServiceConfig(name, service, root)),
+    daemon: top.success ? { ...top.data.daemon } : {},
+  };
+}
+
+// File order comes from the YAML map: a JS object would move integer-like names first.
+// Invalid names are left out here; projectSchema has reported them already.
+function serviceEntries(doc: Document, data: unknown): [string, unknown][] {
+  const services = isMapping(data) ? data['services'] : undefined;
+  const node = doc.get('services', true);
+  if (!isMapping(services) || !isMap(node)) return [];
+  return node.items
+    .map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''))
+    .filter((name) => SERVICE_NAME_PATTERN.test(name))
+    .map((name) => [name, services[name]]);
+}
+
+function place(issue: RawIssue, doc: Document, lines: LineCounter, display: string): ConfigIssue {
+  const { line, column } = locate(doc, lines, issue.path, issue.at);
+  return { file: display, line, column, path: formatPath(issue.path), message: issue.message };
+}
+
+function toServiceConfig(name: string, service: ParsedService, root: string): ServiceConfig {
+  return {
+    name,
+    command: service.command,
+    cwd: service.cwd ?? root,
+    env: { ...service.env_file, ...service.env },
+    dependsOn: Object.fromEntries(service.depends_on.map((dep) => [dep.name, dep.condition])),
+    ready: service.ready ?? null,
+    restart: service.restart,
+    stopSignal: service.stop_signal,
+    stopTimeoutMs: service.stop_timeout,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `services.json` in the instance dir: every live service process group the
+ * supervisor started, with the process start time that tells a reused pid
+ * apart. Rewritten atomically on each spawn and exit, so a daemon killed with
+ * SIGKILL leaves an accurate list for reapOrphans.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { unlinkQuiet, writeFileAtomic } from '../kit/atomic-write.js';
+import { processStartTime } from '../kit/process-info.js';
+
+/** One process group a supervisor started. */
+export interface ServiceRecord {
+  name: string;
+  pid: number;
+  pgid: number;
+  /** Clock ticks since boot, from /proc/PID/stat. */
+  startTime: string;
+}
+
+/** The file's content. */
+export interface RegistryFile {
+  version: 1;
+  /** The supervising process, so a reaper can tell it is still alive. */
+  owner: { pid: number; startTime: string | null };
+  services: ServiceRecord[];
+}
+
+/** Where a supervisor records its process groups. */
+export function registryPath(instanceDir: string): string {
+  return join(instanceDir, 'services.json');
+}
+
+/** Keeps `services.json` in step with the live process groups of one supervisor. */
+export class ServiceRegistry {
+  private readonly records = new Map<number, ServiceRecord>();
+
+  constructor(
+    readonly file: string,
+    private readonly onError: (message: string) => void = () => {},
+  ) {}
+
+  /** How many groups are recorded. */
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Records a freshly spawned group. */
+  add(record: ServiceRecord): void {
+    this.records.set(record.pid, record);
+    this.save();
+  }
+
+  /** Forgets a group once none of its processes is left. */
+  remove(pid: number): void {
+    if (this.records.delete(pid)) this.save();
+  }
+
+  /** Removes the file (every group is gone). */
+  clear(): void {
+    this.records.clear();
+    unlinkQuiet(this.file);
+  }
+
+  private save(): void {
+    const content: RegistryFile = {
+      version: 1,
+      owner: { pid: process.pid, startTime: processStartTime(process.pid) },
+      services: [...this.records.values()],
+    };
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      writeFileAtomic(this.file, `${JSON.stringify(content, null, 2)}\n`);
+    } catch (err) {
+      // Not fatal to the services; only orphan cleanup after a crash suffers.
+      this.onError(`recording service processes in ${this.file}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Reads and checks a registry file; null when it is missing or not one. */
+export function readRegistry(file: string): RegistryFile | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null) return null;
+  const { owner, services } = data as Partial<RegistryFile>;
+  if (!Array.isArray(services)) return null;
+  const valid = services.filter(isRecord);
+  const ownerOk = typeof owner === 'object' && owner !== null && Number.isSafeInteger(owner.pid);
+  return {
+    version: 1,
+    owner: ownerOk ? { pid: owner.pid, startTime: typeof owner.startTime === 'string' ? owner.startTime : null } : { pid: 0, startTime: null },
+    services: valid,
+  };
+}
+
+function isRecord(value: unknown): value is ServiceRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return (
+    typeof r.name === 'string' &&
+    Number.isSafeInteger(r.pid) && (r.pid as number) > 1 &&
+    Number.isSafeInteger(r.pgid) && (r.pgid as number) > 1 &&
+    typeof r.startTime === 'string' && /^\d+$/.test(r.startTime)
+  );
+}

@@ -1,0 +1,288 @@
+/**
+ * The service supervisor of one project. It starts services in dependency
+ * order (a pending service launches once its dependencies' conditions hold),
+ * each in its own process group with its own log; runners keep them up by
+ * their restart policy; stop takes down whole groups, dependents first.
+ * Every change is an event; services.json lets a successor reap orphans.
+ */
+import { DaemonError } from '../kit/errors.js';
+import { DEFAULT_BACKOFF, DEFAULT_FAILURE, type BackoffOptions, type FailureOptions } from './backoff.js';
+import { launchStatus, readiness, type RunnerView } from './conditions.js';
+import { stopLevels, withDependencies } from './dependency-graph.js';
+import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log-writer.js';
+import { ServiceRegistry, registryPath } from './registry.js';
+import { ServiceRunner, type RunnerContext } from './service-runner.js';
+import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
+import { join } from 'node:path';
+
+export { reapOrphans, type ReapOptions, type ReapResult } from './orphans.js';
+
+/** How a Supervisor is set up; everything but instanceDir has a default. */
+export interface SupervisorOptions {
+  /** services/<name>.log and services.json go here. */
+  instanceDir: string;
+  /** The supervisor's own messages (the daemon log). */
+  log?: (line: string) => void;
+  /** Each whole output line of each service (foreground `tend run`). */
+  output?: (service: string, stream: 'stdout' | 'stderr', line: string) => void;
+  /** Base environment of services; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  backoff?: BackoffOptions;
+  failure?: FailureOptions;
+  logRotation?: LogRotation;
+  /** Milliseconds since the epoch; default Date.now. */
+  clock?: () => number;
+}
+
+/** A service did not come up: it failed, exited, or its readiness probe gave up. */
+export class ServiceFailedError extends DaemonError {
+  override readonly name = 'ServiceFailedError';
+
+  constructor(
+    readonly service: string,
+    /** The service's last exit code (not the CLI's exit code). */
+    readonly lastExitCode: number | null,
+    readonly logTail: string[],
+    message: string,
+  ) {
+    super('SERVICE_FAILED', message);
+  }
+}
+
+/** Lines of log quoted in a ServiceFailedError. */
+const FAILURE_TAIL_LINES = 20;
+
+/** Supervises the services of one project. */
+export class Supervisor {
+  private config: ProjectConfig;
+  private runners = new Map<string, ServiceRunner>();
+  private readonly listeners = new Set<(event: ServiceEvent) => void>();
+  private readonly registry: ServiceRegistry;
+  private readonly ctx: RunnerContext;
+  private readonly lookup = (name: string): RunnerView | undefined => this.runners.get(name);
+  private pumping = false;
+  private pumpAgain = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    config: ProjectConfig,
+    private readonly options: SupervisorOptions,
+  ) {
+    this.config = config;
+    const log = options.log ?? (() => {});
+    this.registry = new ServiceRegistry(registryPath(options.instanceDir), log);
+    this.ctx = {
+      env: options.env ?? process.env,
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      failure: options.failure ?? DEFAULT_FAILURE,
+      clock: options.clock ?? Date.now,
+      registry: this.registry,
+      log,
+      output: options.output,
+      emit: (runner, kind, message) => this.emit(runner, kind, message),
+    };
+    for (const service of config.services) this.runners.set(service.name, this.createRunner(service));
+  }
+
+  /** Starts the named services (default all) and what they depend on; resolves once each is launched or pending. */
+  async start(names?: string[]): Promise<void> {
+    this.assertOpen();
+    const targets = withDependencies(this.config.services, this.resolve(names));
+    for (const name of targets) await this.runner(name).settled();
+    for (const name of targets) this.runner(name).request();
+    this.pump();
+  }
+
+  /** Stops the named services (default all), dependents first; each ends `stopped`. */
+  async stop(names?: string[]): Promise<void> {
+    const targets = this.resolve(names);
+    // Unwanted first, so nothing restarts or launches while earlier batches stop.
+    for (const name of targets) this.runner(name).wanted = false;
+    for (const batch of stopLevels(this.config.services, targets)) {
+      await Promise.all(batch.map((name) => this.runner(name).stop()));
+    }
+  }
+
+  /** Stops then starts the named services (default all). */
+  async restart(names?: string[]): Promise<void> {
+    this.assertOpen();
+    const targets = this.resolve(names);
+    await this.stop(targets);
+    for (const name of targets) this.runner(name).countRestart();
+    await this.start(targets);
+  }
+
+  /** Applies a new configuration: stops removed, restarts changed, starts added, leaves the rest alone. */
+  async reload(next: ProjectConfig, diff: ReloadResult): Promise<void> {
+    this.assertOpen();
+    const nextNames = new Set(next.services.map((s) => s.name));
+    // Added and removed are derived from the two configurations, so a stale diff cannot strand a runner.
+    const removed = [...this.runners.keys()].filter((name) => !nextNames.has(name));
+    const changed = diff.changed.filter((name) => this.runners.has(name) && nextNames.has(name));
+    const added = next.services.map((s) => s.name).filter((name) => !this.runners.has(name));
+    const restartChanged = changed.filter((name) => this.runner(name).wanted);
+    await this.stop([...removed, ...changed]);
+    await Promise.all(removed.map((name) => this.runner(name).writer.close()));
+    const runners = new Map<string, ServiceRunner>();
+    for (const service of next.services) {
+      const existing = this.runners.get(service.name);
+      if (existing !== undefined) existing.config = service;
+      runners.set(service.name, existing ?? this.createRunner(service));
+    }
+    this.config = next;
+    this.runners = runners;
+    await this.start([...added, ...restartChanged]);
+  }
+
+  /**
+   * Resolves when every named service (default all) is ready, or has completed
+   * successfully; rejects with a ServiceFailedError (code SERVICE_FAILED) for
+   * the first that failed, exited, or whose probe gave up, or when `signal` aborts.
+   */
+  waitReady(names?: string[], signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const wanted = new Set(this.resolve(names));
+      const order = withDependencies(this.config.services, [...wanted]).filter((name) => wanted.has(name));
+      let done = false;
+      let off = (): void => {};
+      const finish = (error?: unknown): void => {
+        if (done) return;
+        done = true;
+        off();
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = (): void => finish(signal?.reason);
+      const check = (): void => {
+        if (done) return;
+        let waiting = false;
+        for (const name of order) {
+          const runner = this.runners.get(name);
+          if (runner === undefined) return finish(unknownService(name, this.runners.keys()));
+          const verdict = readiness(runner, this.lookup);
+          if (verdict.kind === 'failed') {
+            done = true; // no second verdict while the log tail is read
+            off();
+            signal?.removeEventListener('abort', onAbort);
+            void this.failureError(verdict.service, verdict.reason).then(reject, reject);
+            return;
+          }
+          if (verdict.kind === 'waiting') waiting = true;
+        }
+        if (!waiting) finish();
+      };
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      off = this.onEvent(check);
+      check();
+    });
+  }
+
+  /** Every service, in configuration order. */
+  list(): ServiceInfo[] {
+    return [...this.runners.values()].map((runner) => runner.info());
+  }
+
+  /** One service, or undefined when there is no such service. */
+  get(name: string): ServiceInfo | undefined {
+    return this.runners.get(name)?.info();
+  }
+
+  /** Subscribes to service events; returns the unsubscribe function. */
+  onEvent(listener: (event: ServiceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The last `lines` lines of a service's log. */
+  logTail(name: string, lines: number): string[] {
+    return this.runner(name).writer.tail(lines);
+  }
+
+  /** Stops every service, flushes the logs, and removes services.json. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.stop();
+      await Promise.all([...this.runners.values()].map((runner) => runner.writer.close()));
+      // A group that survived SIGKILL (stuck in the kernel) stays recorded for reapOrphans.
+      if (this.registry.size === 0) this.registry.clear();
+      else this.ctx.log(`${this.registry.size} service process group(s) could not be stopped; left in services.json`);
+    })();
+    return this.closing;
+  }
+
+  private createRunner(service: ServiceConfig): ServiceRunner {
+    const file = join(this.options.instanceDir, 'services', `${service.name}.log`);
+    const writer = new LogWriter(file, this.options.logRotation ?? DEFAULT_ROTATION, this.ctx.log);
+    return new ServiceRunner(service, writer, this.ctx);
+  }
+
+  private async failureError(service: string, reason: string): Promise<ServiceFailedError> {
+    const runner = this.runners.get(service);
+    if (runner === undefined) return new ServiceFailedError(service, null, [], `service ${service} ${reason}`);
+    // An exited process's last lines may still be in its pipes.
+    await (runner.info().pid === null ? runner.writer.settle(500) : runner.writer.flush());
+    const tail = runner.writer.tail(FAILURE_TAIL_LINES);
+    const lastExit = runner.exitCode !== null && !reason.includes('exit') ? ` (last exit code ${runner.exitCode})` : '';
+    const lines = [`service ${service}: ${reason}${lastExit}`];
+    if (tail.length > 0) lines.push(`last lines of ${runner.writer.file}:`, ...tail.map((line) => `  ${line}`));
+    return new ServiceFailedError(service, runner.exitCode, tail, lines.join('\n'));
+  }
+
+  private emit(runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null): void {
+    const event: ServiceEvent = { service: runner.config.name, kind, state: runner.state, at: new Date(this.ctx.clock()).toISOString(), message };
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.ctx.log(`service event listener failed: ${(err as Error).message}`);
+      }
+    }
+    this.pump();
+  }
+
+  // Launches every pending service whose dependencies are met. Re-entrant
+  // calls (a launch emits events) only ask for another pass.
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        for (const runner of this.runners.values()) {
+          if (runner.state !== 'pending' || !runner.wanted) continue;
+          const status = launchStatus(runner, this.lookup);
+          if (status.kind === 'go') runner.launch();
+          else runner.wait(status.reason);
+        }
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private resolve(names: string[] | undefined): string[] {
+    if (names === undefined) return [...this.runners.keys()];
+    for (const name of names) if (!this.runners.has(name)) throw unknownService(name, this.runners.keys());
+    return [...new Set(names)];
+  }
+
+  private runner(name: string): ServiceRunner {
+    const runner = this.runners.get(name);
+    if (runner === undefined) throw unknownService(name, this.runners.keys());
+    return runner;
+  }
+
+  private assertOpen(): void {
+    if (this.closing !== null) throw new DaemonError('SUPERVISOR_CLOSED', 'the service supervisor is shutting down');
+  }
+}
+
+function unknownService(name: string, known: Iterable<string>): DaemonError {
+  const list = [...known].join(', ') || 'none';
+  return new DaemonError('SERVICE_UNKNOWN', `no service named "${name}" (services: ${list})`);
+}

@@ -1,0 +1,97 @@
+/**
+ * Shapes shared by the services layer: the validated configuration (what
+ * `config/` produces) and the live view of a service (what the supervisor
+ * reports). Everything here is plain data; no behaviour, no imports.
+ */
+
+/** When a dependent may start, relative to one of its dependencies. */
+export type DependencyCondition = 'started' | 'ready' | 'completed';
+
+/** Restart policy of a service. */
+export type RestartPolicy = 'no' | 'on-failure' | 'always';
+
+/** How often and how long a readiness probe tries. Durations in milliseconds. */
+export interface ProbeTiming {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Failed attempts allowed before the service is declared not ready (it keeps running). */
+  retries: number;
+  /** Delay before the first attempt. */
+  initialDelayMs: number;
+}
+
+/** A readiness probe: exactly one kind. */
+export type ReadyProbe =
+  | ({ kind: 'http'; url: string } & ProbeTiming)
+  | ({ kind: 'tcp'; host: string; port: number } & ProbeTiming)
+  | ({ kind: 'log'; pattern: string } & ProbeTiming)
+  | ({ kind: 'command'; command: string | string[] } & ProbeTiming);
+
+/** One service, validated and resolved (absolute cwd, env_file merged into env). */
+export interface ServiceConfig {
+  name: string;
+  /** A string runs under `/bin/sh -c`; an array is exec'd as is. */
+  command: string | string[];
+  /** Absolute working directory. */
+  cwd: string;
+  /** Extra environment: env_file values first, then `env` on top. */
+  env: Record<string, string>;
+  dependsOn: Record<string, DependencyCondition>;
+  ready: ReadyProbe | null;
+  restart: RestartPolicy;
+  stopSignal: NodeJS.Signals;
+  stopTimeoutMs: number;
+}
+
+/** The project's configuration, from tend.yaml / tend.yml / Procfile, or none. */
+export interface ProjectConfig {
+  /** Absolute path of the file read, or null when the project has none. */
+  file: string | null;
+  kind: 'yaml' | 'procfile' | 'none';
+  /** Services in file order. */
+  services: ServiceConfig[];
+  daemon: { port?: number; host?: string };
+}
+
+/** Lifecycle state of a supervised service (CONTRACT part 2). */
+export type ServiceState =
+  | 'pending'
+  | 'starting'
+  | 'running'
+  | 'backoff'
+  | 'exited'
+  | 'failed'
+  | 'stopped';
+
+/** What `ps` and the GraphQL API report for one service. */
+export interface ServiceInfo {
+  name: string;
+  state: ServiceState;
+  pid: number | null;
+  restarts: number;
+  ready: boolean;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** ISO 8601 of the current (or last) process start. */
+  startedAt: string | null;
+  logFile: string;
+  /** Why the service is in its state, when that needs saying (failed probe, gave up…). */
+  reason: string | null;
+}
+
+/** Something that happened to a service; pushed to subscribers. */
+export interface ServiceEvent {
+  service: string;
+  kind: 'state' | 'ready' | 'restart' | 'exit' | 'probe-failed';
+  state: ServiceState;
+  at: string;
+  message: string | null;
+}
+
+/** What a reload changed. */
+export interface ReloadResult {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  unchanged: string[];
+}
