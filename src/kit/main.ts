@@ -34,8 +34,12 @@ export async function main(
     if (err.code === 'EPIPE') process.exit(0); // `tend logs | head`
   });
   try {
+    const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+    const { tryFastPath } = await import('./cli/fast-path.js');
+    const fast = await tryFastPath(def, extensions, argv, io, controller.signal);
+    if (fast !== null) return fast;
     const { runCli } = await import('./cli/program.js');
-    return await runCli(def, extensions, argv, { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }, controller.signal);
+    return await runCli(def, extensions, argv, io, controller.signal);
   } catch (err) {
     const known = err instanceof DaemonError;
     const message = known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);

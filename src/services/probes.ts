@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import type { LogMatcher } from './log-matcher.js';
+import { commandLine } from './service-process.js';
 import type { ReadyProbe } from './types.js';
 import { delay, withDeadline } from './wait.js';
 
@@ -48,38 +50,6 @@ export function describeProbe(probe: ReadyProbe): string {
       return `log /${probe.pattern}/`;
     case 'command':
       return `command ${typeof probe.command === 'string' ? probe.command : probe.command.join(' ')}`;
-  }
-}
-
-/** Watches one run's output lines for a pattern and remembers the first match. */
-export class LogMatcher {
-  private readonly pattern: RegExp;
-  private waiters: Array<() => void> = [];
-  matched = false;
-
-  constructor(pattern: string) {
-    this.pattern = new RegExp(pattern);
-  }
-
-  /** Feeds one output line. */
-  line(text: string): void {
-    if (this.matched || !this.pattern.test(text)) return;
-    this.matched = true;
-    for (const wake of this.waiters) wake();
-    this.waiters = [];
-  }
-
-  /** Resolves at the first match (at once if already matched), or when `signal` aborts. */
-  wait(signal: AbortSignal): Promise<void> {
-    if (this.matched || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.waiters.push(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
   }
 }
 
@@ -151,7 +121,7 @@ async function logAttempt(pattern: string, log: LogMatcher | undefined, signal: 
 
 function commandAttempt(command: string | string[], ctx: ProbeContext, signal: AbortSignal): Promise<string | null> {
   return new Promise((resolve) => {
-    const [file, args] = typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command[0]!, command.slice(1)];
+    const [file, args] = commandLine(command);
     // Own group, so a timeout kills the probe's children too.
     const child = spawn(file, args, { cwd: ctx.cwd, env: ctx.env, detached: true, stdio: 'ignore' });
     const onAbort = (): void => {

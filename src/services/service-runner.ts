@@ -1,17 +1,13 @@
 /**
- * One service's lifecycle: spawn, readiness probe, exit and restart policy,
- * stop. The supervisor decides when a service may start (dependencies); the
- * runner decides how, and reports every change through `emit`.
+ * One service's lifecycle across its processes: launch, readiness, exit and
+ * the restart policy, stop. The supervisor decides when a service may start
+ * (dependencies); the runner decides how, and reports each change via `emit`.
  */
-import type { ChildProcess } from 'node:child_process';
-import { readProcStat } from '../kit/process-info.js';
 import { RestartTracker, type BackoffOptions, type FailureOptions } from './backoff.js';
-import { splitLines } from './line-splitter.js';
-import type { BlockListener, LogWriter, OutputStream } from './log-writer.js';
-import { groupAlive, terminateGroup } from './process-group.js';
-import { LogMatcher, runProbe, type ProbeResult } from './probes.js';
+import type { LogWriter, OutputStream } from './log-writer.js';
+import { runProbe, type ProbeResult } from './probes.js';
 import type { ServiceRegistry } from './registry.js';
-import { describeExit, spawnFailure, spawnService } from './service-process.js';
+import { describeExit, ServiceProcess } from './service-process.js';
 import type { ReadyProbe, ServiceConfig, ServiceEvent, ServiceInfo, ServiceState } from './types.js';
 import { delay } from './wait.js';
 
@@ -27,17 +23,7 @@ export interface RunnerContext {
   emit: (runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null) => void;
 }
 
-interface Run {
-  child: ChildProcess;
-  pid: number;
-  startedAtMs: number;
-  /** Aborted when the run ends or is being stopped: cancels its probe. */
-  controller: AbortController;
-  matcher: LogMatcher | undefined;
-  stopping: boolean;
-}
-
-/** States in which the service is on its way up or up. */
+/** States in which the service is on its way up, or up. */
 const ACTIVE: ReadonlySet<ServiceState> = new Set(['pending', 'starting', 'running', 'backoff']);
 
 /** Drives one service. */
@@ -48,14 +34,14 @@ export class ServiceRunner {
   restarts = 0;
   exitCode: number | null = null;
   exitSignal: string | null = null;
-  /** The readiness probe gave up on the current run. */
+  /** The readiness probe gave up on the current process. */
   probeGaveUp = false;
   /** A process was spawned since the service was last requested. */
   spawned = false;
-  /** The supervisor wants it up; false once a stop was asked for. */
+  /** The supervisor wants it up; false from the moment a stop is asked for. */
   wanted = false;
   private startedAt: number | null = null;
-  private run: Run | null = null;
+  private current: ServiceProcess | null = null;
   private leftovers: Promise<void> = Promise.resolve();
   private restartTimer: AbortController | null = null;
   private stopping: Promise<void> | null = null;
@@ -71,18 +57,10 @@ export class ServiceRunner {
 
   /** The view `ps` and the API report. */
   info(): ServiceInfo {
-    return {
-      name: this.config.name,
-      state: this.state,
-      pid: this.run?.pid ?? null,
-      restarts: this.restarts,
-      ready: this.ready,
-      exitCode: this.exitCode,
-      exitSignal: this.exitSignal,
-      startedAt: this.startedAt === null ? null : new Date(this.startedAt).toISOString(),
-      logFile: this.writer.file,
-      reason: this.reason,
-    };
+    const { name } = this.config;
+    const startedAt = this.startedAt === null ? null : new Date(this.startedAt).toISOString();
+    const { state, restarts, ready, exitCode, exitSignal, reason } = this;
+    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason };
   }
 
   /** Marks the service wanted: it waits in `pending` until launch(). */
@@ -94,24 +72,24 @@ export class ServiceRunner {
     this.setState('pending', 'waiting to start');
   }
 
-  /** Says why a pending service waits; reported only when it changes. */
+  /** Says why a pending service waits; reported only when that changes. */
   wait(reason: string): void {
     if (this.state === 'pending' && reason !== this.reason) this.setState('pending', reason);
   }
 
   /** Spawns a pending, wanted service (its dependencies are met). */
   launch(): void {
-    if (this.state === 'pending' && this.wanted) this.spawnRun();
+    if (this.state === 'pending' && this.wanted) this.spawnProcess();
   }
 
-  /** Counts a restart asked for by the user. */
+  /** Counts a restart the user asked for. */
   countRestart(): void {
     if (!this.spawned) return;
     this.restarts += 1;
     this.emit('restart', `restart #${this.restarts} (requested)`);
   }
 
-  /** Stops the whole process group (stop signal, then SIGKILL after the timeout); state `stopped`. */
+  /** Stops the whole process group (stop signal, SIGKILL after the timeout); ends `stopped`. */
   stop(): Promise<void> {
     this.wanted = false;
     this.stopping ??= this.stopNow().finally(() => (this.stopping = null));
@@ -126,85 +104,71 @@ export class ServiceRunner {
   private async stopNow(): Promise<void> {
     this.restartTimer?.abort();
     this.restartTimer = null;
-    const run = this.run;
-    if (run !== null && !hasExited(run.child)) {
-      run.stopping = true;
-      run.controller.abort();
-      const { stopSignal, stopTimeoutMs, name } = this.config;
-      const how = await terminateGroup(run.pid, { signal: stopSignal, timeoutMs: stopTimeoutMs, leaderGone: () => hasExited(run.child) });
-      if (how === 'killed') this.ctx.log(`[${name}] still running ${stopTimeoutMs} ms after ${stopSignal}: killed`);
-      if (!groupAlive(run.pid)) this.ctx.registry.remove(run.pid);
+    const current = this.current;
+    if (current !== null && !current.exited) {
+      const { name, stopSignal, stopTimeoutMs } = this.config;
+      if ((await current.terminate()) === 'killed') this.ctx.log(`[${name}] still running ${stopTimeoutMs} ms after ${stopSignal}: killed`);
     }
     await this.leftovers;
-    if (this.wanted) return; // started again while stopping: the supervisor takes over
-    this.run = null;
+    if (this.wanted) return; // requested again while stopping: the supervisor takes it from here
+    this.current = null;
     this.ready = false;
     this.setState('stopped', null);
   }
 
-  private spawnRun(): void {
+  private spawnProcess(): void {
     const { config, ctx } = this;
     this.exitCode = null;
     this.exitSignal = null;
     this.ready = false;
     this.probeGaveUp = false;
-    const outcome = spawnService(config, ctx.env);
-    if (!outcome.ok) return this.spawnFailed(outcome.reason);
-    const { child } = outcome;
-    if (child.pid === undefined) {
-      // A missing command is reported asynchronously, with neither pid nor 'exit'.
-      child.once('error', (err) => {
-        if (this.run === null && this.state === 'starting' && this.wanted) this.spawnFailed(spawnFailure(config.command, err));
-      });
-      this.run = null;
+    const output = ctx.output === undefined ? undefined : (stream: OutputStream, line: string) => ctx.output?.(config.name, stream, line);
+    const deps = { env: ctx.env, registry: ctx.registry, writer: this.writer, clock: ctx.clock, output };
+    const outcome = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal));
+    if (!outcome.ok) {
+      const { reason } = outcome;
+      if (typeof reason === 'string') return this.spawnFailed(reason);
       this.setState('starting', null);
+      void reason.then((why) => {
+        if (this.current === null && this.state === 'starting' && this.wanted) this.spawnFailed(why);
+      });
       return;
     }
-    child.on('error', (err) => ctx.log(`[${config.name}] ${err.message}`)); // later errors (a failed kill) are not fatal
-    const pid = child.pid;
-    const stat = readProcStat(pid); // still readable: the child is not reaped before 'exit'
-    ctx.registry.add({ name: config.name, pid, pgid: pid, startTime: stat !== null && stat !== 'no-proc' ? stat.startTime : '0' });
-    const matcher = config.ready?.kind === 'log' ? new LogMatcher(config.ready.pattern) : undefined;
-    const run: Run = { child, pid, startedAtMs: ctx.clock(), controller: new AbortController(), matcher, stopping: false };
-    this.run = run;
+    const p = outcome.process;
+    this.current = p;
     this.spawned = true;
-    this.startedAt = run.startedAtMs;
-    child.once('exit', (code, signal) => this.onExit(run, code, signal));
-    const onBlock = this.lineListener(matcher);
-    this.writer.attach(child.stdout!, 'stdout', onBlock);
-    this.writer.attach(child.stderr!, 'stderr', onBlock);
-    ctx.log(`[${config.name}] started, pid ${pid}`);
+    this.startedAt = p.startedAtMs;
+    ctx.log(`[${config.name}] started, pid ${p.pid}`);
     if (config.ready === null) {
       this.ready = true;
       this.setState('running', null);
       this.emit('ready', 'started (no readiness probe)');
     } else {
       this.setState('starting', null);
-      void this.probe(run, config.ready);
+      void this.probe(p, config.ready);
     }
   }
 
   private spawnFailed(reason: string): void {
-    this.run = null;
-    this.ready = false;
     this.ctx.log(`[${this.config.name}] ${reason}`);
     this.setState('failed', reason);
   }
 
-  private async probe(run: Run, probe: ReadyProbe): Promise<void> {
+  private async probe(p: ServiceProcess, probe: ReadyProbe): Promise<void> {
     let result: ProbeResult;
     try {
-      result = await runProbe(probe, { cwd: this.config.cwd, env: { ...this.ctx.env, ...this.config.env }, log: run.matcher, signal: run.controller.signal });
+      const env = { ...this.ctx.env, ...this.config.env };
+      result = await runProbe(probe, { cwd: this.config.cwd, env, log: p.matcher, signal: p.controller.signal });
     } catch {
-      return; // aborted: the run ended or is being stopped
+      return; // aborted: the process ended or is being stopped
     }
-    if (this.run !== run || run.controller.signal.aborted) return;
+    if (this.current !== p || p.controller.signal.aborted) return;
     if (result.ok) {
       this.ready = true;
       this.setState('running', null);
       this.emit('ready', `ready after ${result.attempts} probe attempt(s)`);
     } else {
-      // The process is kept (it may be slow, not broken) but reported not ready.
+      // The process is kept (it may be slow rather than broken) but reported not ready.
       this.probeGaveUp = true;
       this.ctx.log(`[${this.config.name}] not ready: ${result.reason}`);
       this.setState('running', result.reason);
@@ -212,14 +176,13 @@ export class ServiceRunner {
     }
   }
 
-  private onExit(run: Run, code: number | null, signal: NodeJS.Signals | null): void {
-    run.controller.abort();
+  private onExit(p: ServiceProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.exitCode = code;
     this.exitSignal = signal;
     this.ready = false;
-    if (run.stopping) return; // stop() owns the rest
-    this.run = null;
-    this.leftovers = this.reapLeftovers(run);
+    if (p.stopping) return; // stop() reports the rest
+    this.current = null;
+    this.leftovers = p.reapLeftovers();
     const { name, restart } = this.config;
     const description = describeExit(code, signal);
     this.ctx.log(`[${name}] ${description}`);
@@ -227,9 +190,10 @@ export class ServiceRunner {
     if (!this.wanted || !(restart === 'always' || (restart === 'on-failure' && failedRun))) {
       this.setState('exited', failedRun ? description : null);
     } else {
-      const decision = this.tracker.next(this.ctx.clock() - run.startedAtMs);
+      const decision = this.tracker.next(this.ctx.clock() - p.startedAtMs);
       if (decision.kind === 'give-up') {
         const window = this.ctx.failure.fastWindowMs;
+        this.ctx.log(`[${name}] keeps failing; giving up`);
         this.setState('failed', `${description}; gave up after ${decision.fastFailures} runs in a row shorter than ${window} ms`);
       } else {
         this.setState('backoff', `${description}; restarting in ${decision.delayMs} ms`);
@@ -239,45 +203,20 @@ export class ServiceRunner {
     this.emit('exit', description);
   }
 
-  // Children an exited leader left behind (`cmd &`) would keep its ports and
-  // double up on the next run: the group goes with its leader.
-  private async reapLeftovers(run: Run): Promise<void> {
-    if (groupAlive(run.pid)) {
-      await terminateGroup(run.pid, { signal: this.config.stopSignal, timeoutMs: this.config.stopTimeoutMs, leaderGone: () => true });
-    }
-    if (!groupAlive(run.pid)) this.ctx.registry.remove(run.pid);
-  }
-
   private scheduleRestart(delayMs: number): void {
     const timer = new AbortController();
     this.restartTimer = timer;
+    // Also wait for the old group to be gone, so two runs never overlap.
     Promise.all([delay(delayMs, timer.signal), this.leftovers]).then(
       () => {
         if (this.restartTimer !== timer || !this.wanted) return;
         this.restartTimer = null;
         this.restarts += 1;
         this.emit('restart', `restart #${this.restarts}`);
-        this.spawnRun();
+        this.spawnProcess();
       },
       () => {}, // cancelled by stop()
     );
-  }
-
-  private lineListener(matcher: LogMatcher | undefined): BlockListener | undefined {
-    const output = this.ctx.output;
-    if (output === undefined && matcher === undefined) return undefined;
-    const name = this.config.name;
-    return (stream, block) => {
-      if (output === undefined && matcher?.matched) return; // nobody needs the lines any more
-      for (const line of splitLines(block)) {
-        matcher?.line(line);
-        try {
-          output?.(name, stream, line);
-        } catch {
-          // A failing echo must not stop the log.
-        }
-      }
-    };
   }
 
   private setState(state: ServiceState, reason: string | null): void {
@@ -289,8 +228,4 @@ export class ServiceRunner {
   private emit(kind: ServiceEvent['kind'], message: string | null): void {
     this.ctx.emit(this, kind, message);
   }
-}
-
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
 }

@@ -5,17 +5,19 @@
  * their restart policy; stop takes down whole groups, dependents first.
  * Every change is an event; services.json lets a successor reap orphans.
  */
+import { join } from 'node:path';
 import { DaemonError } from '../kit/errors.js';
 import { DEFAULT_BACKOFF, DEFAULT_FAILURE, type BackoffOptions, type FailureOptions } from './backoff.js';
-import { launchStatus, readiness, type RunnerView } from './conditions.js';
+import { launchStatus } from './conditions.js';
 import { stopLevels, withDependencies } from './dependency-graph.js';
 import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log-writer.js';
 import { ServiceRegistry, registryPath } from './registry.js';
 import { ServiceRunner, type RunnerContext } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
-import { join } from 'node:path';
+import { waitForReady } from './wait-ready.js';
 
 export { reapOrphans, type ReapOptions, type ReapResult } from './orphans.js';
+export { ServiceFailedError } from './wait-ready.js';
 
 /** How a Supervisor is set up; everything but instanceDir has a default. */
 export interface SupervisorOptions {
@@ -34,24 +36,6 @@ export interface SupervisorOptions {
   clock?: () => number;
 }
 
-/** A service did not come up: it failed, exited, or its readiness probe gave up. */
-export class ServiceFailedError extends DaemonError {
-  override readonly name = 'ServiceFailedError';
-
-  constructor(
-    readonly service: string,
-    /** The service's last exit code (not the CLI's exit code). */
-    readonly lastExitCode: number | null,
-    readonly logTail: string[],
-    message: string,
-  ) {
-    super('SERVICE_FAILED', message);
-  }
-}
-
-/** Lines of log quoted in a ServiceFailedError. */
-const FAILURE_TAIL_LINES = 20;
-
 /** Supervises the services of one project. */
 export class Supervisor {
   private config: ProjectConfig;
@@ -59,9 +43,8 @@ export class Supervisor {
   private readonly listeners = new Set<(event: ServiceEvent) => void>();
   private readonly registry: ServiceRegistry;
   private readonly ctx: RunnerContext;
-  private readonly lookup = (name: string): RunnerView | undefined => this.runners.get(name);
-  private pumping = false;
-  private pumpAgain = false;
+  private readonly lookup = (name: string): ServiceRunner | undefined => this.runners.get(name);
+  private pumpQueued = false;
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -140,43 +123,15 @@ export class Supervisor {
    * the first that failed, exited, or whose probe gave up, or when `signal` aborts.
    */
   waitReady(names?: string[], signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const wanted = new Set(this.resolve(names));
-      const order = withDependencies(this.config.services, [...wanted]).filter((name) => wanted.has(name));
-      let done = false;
-      let off = (): void => {};
-      const finish = (error?: unknown): void => {
-        if (done) return;
-        done = true;
-        off();
-        signal?.removeEventListener('abort', onAbort);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const onAbort = (): void => finish(signal?.reason);
-      const check = (): void => {
-        if (done) return;
-        let waiting = false;
-        for (const name of order) {
-          const runner = this.runners.get(name);
-          if (runner === undefined) return finish(unknownService(name, this.runners.keys()));
-          const verdict = readiness(runner, this.lookup);
-          if (verdict.kind === 'failed') {
-            done = true; // no second verdict while the log tail is read
-            off();
-            signal?.removeEventListener('abort', onAbort);
-            void this.failureError(verdict.service, verdict.reason).then(reject, reject);
-            return;
-          }
-          if (verdict.kind === 'waiting') waiting = true;
-        }
-        if (!waiting) finish();
-      };
-      if (signal?.aborted) return reject(signal.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      off = this.onEvent(check);
-      check();
-    });
+    let wanted: Set<string>;
+    try {
+      wanted = new Set(this.resolve(names));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const order = withDependencies(this.config.services, [...wanted]).filter((name) => wanted.has(name));
+    const unknown = (name: string): Error => unknownService(name, this.runners.keys());
+    return waitForReady({ order, lookup: this.lookup, onEvent: (l) => this.onEvent(l), unknown, signal });
   }
 
   /** Every service, in configuration order. */
@@ -218,18 +173,6 @@ export class Supervisor {
     return new ServiceRunner(service, writer, this.ctx);
   }
 
-  private async failureError(service: string, reason: string): Promise<ServiceFailedError> {
-    const runner = this.runners.get(service);
-    if (runner === undefined) return new ServiceFailedError(service, null, [], `service ${service} ${reason}`);
-    // An exited process's last lines may still be in its pipes.
-    await (runner.info().pid === null ? runner.writer.settle(500) : runner.writer.flush());
-    const tail = runner.writer.tail(FAILURE_TAIL_LINES);
-    const lastExit = runner.exitCode !== null && !reason.includes('exit') ? ` (last exit code ${runner.exitCode})` : '';
-    const lines = [`service ${service}: ${reason}${lastExit}`];
-    if (tail.length > 0) lines.push(`last lines of ${runner.writer.file}:`, ...tail.map((line) => `  ${line}`));
-    return new ServiceFailedError(service, runner.exitCode, tail, lines.join('\n'));
-  }
-
   private emit(runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null): void {
     const event: ServiceEvent = { service: runner.config.name, kind, state: runner.state, at: new Date(this.ctx.clock()).toISOString(), message };
     for (const listener of [...this.listeners]) {
@@ -239,30 +182,27 @@ export class Supervisor {
         this.ctx.log(`service event listener failed: ${(err as Error).message}`);
       }
     }
-    this.pump();
+    this.schedulePump();
   }
 
-  // Launches every pending service whose dependencies are met. Re-entrant
-  // calls (a launch emits events) only ask for another pass.
+  // Launches every pending service whose dependencies are met. After an
+  // event it runs in a microtask, so no runner is re-entered mid-transition.
   private pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
+    for (const runner of this.runners.values()) {
+      if (runner.state !== 'pending' || !runner.wanted) continue;
+      const status = launchStatus(runner, this.lookup);
+      if (status.kind === 'go') runner.launch();
+      else runner.wait(status.reason);
     }
-    this.pumping = true;
-    try {
-      do {
-        this.pumpAgain = false;
-        for (const runner of this.runners.values()) {
-          if (runner.state !== 'pending' || !runner.wanted) continue;
-          const status = launchStatus(runner, this.lookup);
-          if (status.kind === 'go') runner.launch();
-          else runner.wait(status.reason);
-        }
-      } while (this.pumpAgain);
-    } finally {
-      this.pumping = false;
-    }
+  }
+
+  private schedulePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
   }
 
   private resolve(names: string[] | undefined): string[] {

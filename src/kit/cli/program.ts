@@ -1,32 +1,8 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import yargs from 'yargs';
 import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
-import { envPrefix, findProjectDir, instancePaths, stateRoot } from '../paths.js';
-import { daemonArgs } from './daemon-entry.js';
-import { kitCommands } from './kit-commands.js';
-import { GLOBAL_OPTIONS, type Args, type CliExtensions, type CommandContext, type CommandSpec } from './spec.js';
-
-/** Process-level things the CLI uses; tests pass their own. */
-export interface CliIo {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
-}
-
-/** Commands of a tool: the kit's, with the tool's added or replacing them by name. */
-export function allCommands(def: DaemonDefinition<unknown>, extensions: CliExtensions): CommandSpec[] {
-  const mine = extensions.commands ?? [];
-  const names = new Set(mine.map((c) => commandName(c)));
-  return [...kitCommands(def.name).filter((c) => !names.has(commandName(c))), ...mine];
-}
-
-/** The first word of a yargs command string. */
-export function commandName(spec: CommandSpec): string {
-  return spec.command.split(' ')[0]!;
-}
+import { allCommands, commandContext, type CliIo } from './context.js';
+import { GLOBAL_OPTIONS, type Args, type CliExtensions } from './spec.js';
 
 /**
  * Parses argv with yargs and runs one command; returns its exit code. Errors
@@ -73,37 +49,4 @@ export async function runCli(
   }
   await parser.parseAsync();
   return exitCode;
-}
-
-/** Builds what a command handler is given, resolving the project from --dir / <NAME>_DIR / cwd. */
-export function commandContext(
-  def: DaemonDefinition<unknown>,
-  extensions: CliExtensions,
-  args: Args,
-  io: CliIo,
-  signal: AbortSignal,
-): CommandContext {
-  const projectDir = resolveProject(def, args, io);
-  const paths = instancePaths(stateRoot({ name: def.name, env: io.env }), projectDir);
-  const color = Boolean(io.stdout.isTTY) && !('NO_COLOR' in io.env);
-  return {
-    def,
-    paths,
-    json: Boolean(args.json),
-    env: io.env,
-    out: (t) => void io.stdout.write(t),
-    err: (t) => void io.stderr.write(t),
-    color,
-    daemonArgs: (flags) => daemonArgs(projectDir, flags),
-    signal,
-    extensions,
-  };
-}
-
-function resolveProject(def: DaemonDefinition<unknown>, args: Args, io: CliIo): string {
-  const given = (args.dir as string | undefined) ?? io.env[`${envPrefix(def.name)}_DIR`];
-  if (!given) return findProjectDir(io.cwd, def.projectMarkers ?? []);
-  const dir = resolve(io.cwd, given);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--dir ${given}: no such directory`);
-  return realpathSync(dir);
 }

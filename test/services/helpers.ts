@@ -1,0 +1,112 @@
+/**
+ * Shared test scaffolding for the supervisor: temp dirs, config builders, a
+ * supervised instance that is always closed (plus a safety net that SIGKILLs
+ * every process group it ever saw), and waits driven by events.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { inspectProcess } from '../../src/kit/process-info.js';
+import { groupMembers, killQuiet } from '../../src/services/process-group.js';
+import { Supervisor, type SupervisorOptions } from '../../src/services/supervisor.js';
+import type { ProbeTiming, ProjectConfig, ReadyProbe, ServiceConfig } from '../../src/services/types.js';
+import { pollUntil } from '../../src/services/wait.js';
+
+/** Generous deadline for anything a test awaits. */
+export const DEADLINE_MS = 15_000;
+
+/** A fresh temp dir, removed after the test. */
+export function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tend-svc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A service config with test-friendly defaults. */
+export function service(name: string, command: string | string[], extra: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    name,
+    command,
+    cwd: tmpdir(),
+    env: {},
+    dependsOn: {},
+    ready: null,
+    restart: 'no',
+    stopSignal: 'SIGTERM',
+    stopTimeoutMs: 3_000,
+    ...extra,
+  };
+}
+
+/** Probe timing for tests: quick attempts, many of them. */
+export function timing(extra: Partial<ProbeTiming> = {}): ProbeTiming {
+  return { intervalMs: 50, timeoutMs: 1_000, retries: 100, initialDelayMs: 0, ...extra };
+}
+
+/** A log probe. */
+export function logProbe(pattern: string, extra: Partial<ProbeTiming> = {}): ReadyProbe {
+  return { kind: 'log', pattern, ...timing(extra) };
+}
+
+/** A project holding `services`. */
+export function project(services: ServiceConfig[]): ProjectConfig {
+  return { file: null, kind: 'yaml', services, daemon: {} };
+}
+
+/** A supervisor in a temp dir, closed after the test, with every group it started killed for sure. */
+export function supervise(t: TestContext, services: ServiceConfig[], options: Partial<SupervisorOptions> = {}): { sup: Supervisor; dir: string; logs: string[] } {
+  const dir = options.instanceDir ?? tempDir(t);
+  const logs: string[] = [];
+  const sup = new Supervisor(project(services), { log: (line) => logs.push(line), ...options, instanceDir: dir });
+  const groups = new Set<number>();
+  sup.onEvent(() => {
+    for (const info of sup.list()) if (info.pid !== null) groups.add(info.pid);
+  });
+  t.after(async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([sup.close(), new Promise((resolve) => (timer = setTimeout(resolve, DEADLINE_MS)))]);
+    clearTimeout(timer);
+    killGroups(groups);
+  });
+  return { sup, dir, logs };
+}
+
+/** SIGKILLs every live process of the given groups (test teardown safety net). */
+export function killGroups(groups: Iterable<number>): void {
+  for (const pgid of groups) {
+    for (const member of groupMembers(pgid)) killQuiet(member.pid, 'SIGKILL');
+  }
+}
+
+/** Resolves once `check()` holds, re-checking on every supervisor event; rejects after the deadline. */
+export function until(sup: Supervisor, check: () => boolean, what = 'condition', timeoutMs = DEADLINE_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}; services: ${JSON.stringify(sup.list())}`));
+    }, timeoutMs);
+    const off = sup.onEvent(() => {
+      if (!check()) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
+/** Resolves once the named service reaches `state`. */
+export function untilState(sup: Supervisor, name: string, state: string, timeoutMs = DEADLINE_MS): Promise<void> {
+  return until(sup, () => sup.get(name)?.state === state, `${name} to be ${state}`, timeoutMs);
+}
+
+/** True when the pid is gone (a zombie counts as gone). */
+export function isDead(pid: number): boolean {
+  return inspectProcess(pid).kind === 'dead';
+}
+
+/** Waits for processes that are not our children to be gone; nothing announces that, so poll. */
+export function waitDead(pids: number[], timeoutMs = DEADLINE_MS): Promise<boolean> {
+  return pollUntil(() => pids.every(isDead), { timeoutMs, intervalMs: 20 });
+}
