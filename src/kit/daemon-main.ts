@@ -21,7 +21,12 @@ export interface DaemonRunOptions {
   port: number;
   foreground: boolean;
   pipe: ReadyPipe;
-  /** Test-only crash points: the daemon SIGKILLs itself at this step. Inert unless set. */
+  /**
+   * Test-only misbehaviour, inert unless set: a step name (before-lock,
+   * after-lock, after-bind, after-metadata, before-ready, mid-drain) makes the
+   * daemon SIGKILL itself there; `hang-before-ready` never says ready (a stop
+   * signal still ends it); `ignore-sigterm` makes SIGTERM do nothing.
+   */
   fault?: string;
   introspection?: boolean;
   drainMs?: number;
@@ -49,11 +54,14 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   let app: DaemonApp<S> | undefined;
   let state: S | undefined;
   let exitCode = 0;
-  const fault = (step: string) => {
+  const fault = async (step: string) => {
     if (options.fault === step) process.kill(process.pid, 'SIGKILL');
+    if (options.fault === `hang-${step}` && !stopper.signal.aborted) {
+      await new Promise((resolve) => stopper.signal.addEventListener('abort', resolve, { once: true }));
+    }
   };
 
-  ensureInstanceDir(paths);
+  ensureInstanceDir(paths, def.name);
   const log = createDaemonLog(paths.logFile, options.foreground);
   const requestStop = (why: string, code = 0) => {
     if (stopper.signal.aborted) return;
@@ -61,7 +69,12 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     log.line(`stopping: ${why}`);
     stopper.abort();
   };
-  for (const sig of STOP_SIGNALS) process.on(sig, () => requestStop(`received ${sig}`));
+  for (const sig of STOP_SIGNALS) {
+    process.on(sig, () => {
+      if (sig === 'SIGTERM' && options.fault === 'ignore-sigterm') return log.line('ignoring SIGTERM (test fault)');
+      requestStop(`received ${sig}`);
+    });
+  }
   process.on('SIGHUP', () => void reload());
   process.on('SIGUSR1', () => log.line(`snapshot ${JSON.stringify({ status: status(), app: state !== undefined ? app?.snapshot?.(state) : null })}`));
   process.on('uncaughtException', (err) => {
@@ -107,19 +120,19 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   }
 
   try {
-    fault('before-lock');
+    await fault('before-lock');
     lock = await acquireLock(paths, {
       owner: { pid: process.pid, processStartTime: processStartTime(process.pid), instanceId },
       onCompromised: (err) => requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
     });
-    fault('after-lock');
+    await fault('after-lock');
     throwIfStopping(stopper.signal);
     app = await def.load();
     server = await listen(options.host, options.port).catch((err: NodeJS.ErrnoException) => {
       throw new DaemonError(err.code ?? 'START_FAILED', err.message, { cause: err });
     });
     const bound = server;
-    fault('after-bind');
+    await fault('after-bind');
     // The app starts before the endpoint serves: its resolvers need its state,
     // and nobody can address the endpoint before metadata names its port.
     const started = await app.start(ctx);
@@ -161,8 +174,9 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
       foreground: options.foreground,
     };
     writeMetadata(paths.metadataFile, metadata);
-    fault('after-metadata');
-    fault('before-ready');
+    await fault('after-metadata');
+    await fault('before-ready');
+    throwIfStopping(stopper.signal);
     pipe.send({ ok: true, pid: process.pid, endpoint: metadata.endpoint, instanceId });
     log.line(`ready: pid ${process.pid}, ${metadata.endpoint}, project ${paths.projectDir}`);
   } catch (err) {
@@ -185,7 +199,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   async function teardown() {
     for (const stop of subscriptions) stop();
     const closing = server?.close(options.drainMs ?? 5_000);
-    fault('mid-drain');
+    await fault('mid-drain');
     await closing;
     if (app && state !== undefined) {
       await app.stop(state, ctx).catch((err: Error) => log.line(`stopping the app failed: ${err.message}`));

@@ -55,7 +55,7 @@ export interface DaemonContext {
   foreground: boolean;
   /** Appends a timestamped line to the daemon log (and the terminal in foreground). */
   log: (message: string) => void;
-  /** Writes raw text to the terminal in foreground mode (the daemon log otherwise). */
+  /** Writes raw text to the terminal in foreground mode; dropped when detached. */
   output: (text: string) => void;
   /** Tells status subscribers something changed. */
   notifyChange: () => void;

@@ -1,23 +1,23 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { DaemonError, isErrno } from './errors.js';
-import type { InstancePaths } from './paths.js';
+import { envPrefix, type InstancePaths } from './paths.js';
 
 /**
  * Creates the state root and instance dir (0700) and refuses to use them when
  * another user could plant files there: a symlink, another owner, or group/
  * world write access. The error says how to fix it.
  */
-export function ensureInstanceDir(paths: InstancePaths): void {
+export function ensureInstanceDir(paths: InstancePaths, name = 'tend'): void {
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new DaemonError('STATE_UNSAFE', `creating the state dir ${paths.dir}: ${(err as Error).message}`, { cause: err });
   }
-  checkSafe(paths.stateRoot);
-  checkSafe(paths.dir);
+  checkSafe(paths.stateRoot, name);
+  checkSafe(paths.dir, name);
 }
 
-function checkSafe(dir: string): void {
+function checkSafe(dir: string, name: string): void {
   let st;
   try {
     st = lstatSync(dir);
@@ -26,12 +26,12 @@ function checkSafe(dir: string): void {
     throw err;
   }
   if (st.isSymbolicLink()) {
-    throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is a symbolic link; remove it (tend makes a real directory)`);
+    throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is a symbolic link; remove it (${name} makes a real directory)`);
   }
   if (!st.isDirectory()) throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is not a directory; remove it`);
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
-    throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} belongs to uid ${st.uid}, not you (uid ${uid}); remove it or set TEND_STATE_DIR`);
+    throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} belongs to uid ${st.uid}, not you (uid ${uid}); remove it or set ${envPrefix(name)}_STATE_DIR`);
   }
   if (st.mode & 0o022) {
     throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is writable by others; fix it with: chmod go-w ${dir}`);

@@ -48,10 +48,17 @@ export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = 
     const reason = `pid ${metadata.pid} now belongs to another process; the daemon's state was left behind`;
     return { state: 'stale', reason, metadata };
   }
-  const confirmedPid = who === 'same' ? metadata.pid : null;
-  if (!lockPresent(paths)) {
-    return { state: 'unknown', reason: `pid ${metadata.pid} is alive but holds no lock`, metadata, confirmedPid };
+  // A daemon holds the lock (and its owner record names it) from before it
+  // writes metadata until after it removes it. A live pid without it is not
+  // this project's daemon, even with the recorded start time: never confirm it.
+  if (!holdsLock(paths, metadata.pid)) {
+    if (who === 'same') {
+      const reason = `pid ${metadata.pid} is alive but does not hold the lock, so it is not this project's daemon; its state was left behind`;
+      return { state: 'stale', reason, metadata };
+    }
+    return { state: 'unknown', reason: `pid ${metadata.pid} is alive but holds no lock`, metadata, confirmedPid: null };
   }
+  const confirmedPid = who === 'same' ? metadata.pid : null;
   const selection = `status ${STATUS_SELECTION} ${options.extraSelection ?? ''}`;
   try {
     const data = await graphqlRequest<{ status: LiveStatus } & Record<string, unknown>>(metadata, `{ ${selection} }`, {}, {
@@ -85,6 +92,10 @@ function withoutMetadata(paths: InstancePaths): DaemonState {
   }
   if (lockPresent(paths)) return { state: 'stale', reason: 'a lock was left by a daemon that is gone', metadata: null };
   return { state: 'stopped' };
+}
+
+function holdsLock(paths: InstancePaths, pid: number): boolean {
+  return lockPresent(paths) && readOwner(paths.ownerFile)?.pid === pid;
 }
 
 function lockPresent(paths: InstancePaths): boolean {

@@ -19,6 +19,8 @@ export interface StartResult {
 
 /** Options of startDaemon. */
 export interface StartOptions {
+  /** The tool's name, for messages. */
+  name: string;
   paths: InstancePaths;
   /** Node arguments that run the daemon mode of this same program. */
   daemonArgs: string[];
@@ -43,7 +45,7 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   const before = await probeDaemon(paths, { extraSelection: options.extraSelection });
   if (before.state === 'running') return { alreadyRunning: true, daemon: before };
 
-  ensureInstanceDir(paths);
+  ensureInstanceDir(paths, options.name);
   const logFd = openSync(paths.logFile, 'a', 0o600);
   const logOffset = fstatSync(logFd).size;
   let spawned;
@@ -67,8 +69,10 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
     return { alreadyRunning: false, daemon: await waitRunning(paths, deadline, options.extraSelection) };
   }
   if (outcome.kind === 'message' && !outcome.message.ok && outcome.message.code === 'ALREADY_RUNNING') {
-    // Another start won the race; report its daemon once it serves.
-    await spawned.exited;
+    // Another start won the race; report its daemon once it serves. Not
+    // `await spawned.exited` alone: the child is unref'd by now and would let
+    // this process end with the await unsettled (exit 13).
+    await settle(spawned.pid, spawned.exited, paths);
     return { alreadyRunning: true, daemon: await waitRunning(paths, deadline, options.extraSelection) };
   }
   if (outcome.kind === 'message' && !outcome.message.ok) {

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { instancePaths, type InstancePaths } from '../../src/kit/paths.js';
 import { inspectProcess, readProcStat } from '../../src/kit/process-info.js';
 
-/** The built CLI, run as a user would. */
-export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+/** The built CLI, run as a user would (TEND_TEST_CLI: another build of it). */
+export const CLI = process.env.TEND_TEST_CLI ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
 
 /** Result of one CLI run. */
 export interface CliResult {

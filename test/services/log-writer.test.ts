@@ -29,7 +29,10 @@ test('200,000 lines per stream arrive complete, whole and in order', async (t) =
   await sup.close();
   const elapsed = Date.now() - began;
   const file = join(dir, 'services', 'flood.log');
-  const lines = readFileSync(file, 'utf8').split('\n');
+  // ~22 MB: the default rotation (10 MiB, keep 3) has cut it into files.
+  const files = [`${file}.2`, `${file}.1`, file].filter((f) => existsSync(f));
+  assert.equal(existsSync(`${file}.3`), false);
+  const lines = files.map((f) => readFileSync(f, 'utf8')).join('').split('\n');
   assert.equal(lines.pop(), '', 'the file ends with a newline');
   assertSequence(lines.filter((l) => l.startsWith('out ')), 'out', count);
   assertSequence(lines.filter((l) => l.startsWith('err ')), 'err', count);
@@ -98,6 +101,32 @@ test('stdout and stderr are split into lines separately and never interleave mid
   const lines = readFileSync(join(dir, 'mix.log'), 'utf8').split('\n');
   assert.deepEqual(lines.sort(), ['', 'err-a1', 'err-b2', 'out-a1', 'out-b2']);
   assert.deepEqual(seen, ['stdout:out-a1\n', 'stdout:out-b2\n']);
+});
+
+test('a producer faster than the disk is paused, not buffered without bound, and loses nothing', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'fast.log');
+  const writer = new LogWriter(file, { maxBytes: 1024 ** 3, keep: 1 });
+  const line = `${'q'.repeat(99)}\n`;
+  const chunk = Buffer.from(line.repeat(640)); // 64 KB
+  let sent = 0;
+  const source = new Readable({
+    read() {
+      // Synchronous and endless until 32 MB: only pausing can hold it back.
+      let more = true;
+      while (more && sent < 512) {
+        sent++;
+        more = this.push(chunk);
+      }
+      if (sent >= 512) this.push(null);
+    },
+  });
+  let pauses = 0;
+  source.on('pause', () => pauses++);
+  writer.attach(source, 'stdout');
+  await writer.close();
+  assert.ok(pauses > 0, 'the source was never paused');
+  assert.equal(statSync(file).size, 512 * chunk.length);
 });
 
 test('the line splitter cuts a runaway line instead of holding it forever', () => {

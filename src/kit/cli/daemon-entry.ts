@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { envPrefix } from '../paths.js';
 
 /** The hidden first argument that puts the program in daemon mode. */
@@ -19,5 +22,40 @@ export function daemonEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessE
  */
 export function daemonArgs(projectDir: string, flags: { host: string; port: number }): string[] {
   const entry = process.argv[1] ?? '';
-  return [...process.execArgv, entry, DAEMON_COMMAND, '--dir', projectDir, '--host', flags.host, '--port', String(flags.port)];
+  return [...portableExecArgv(process.execArgv, process.cwd()), entry, DAEMON_COMMAND, '--dir', projectDir, '--host', flags.host, '--port', String(flags.port)];
+}
+
+const MODULE_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * The daemon runs in the project dir, not ours: module flags such as
+ * `--import tsx` are resolved here first, or the daemon would look for tsx
+ * in the project and die before it is ready.
+ */
+export function portableExecArgv(execArgv: readonly string[], cwd: string): string[] {
+  const req = createRequire(join(cwd, 'noop.js'));
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const eq = arg.indexOf('=');
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    if (!MODULE_FLAGS.has(flag)) {
+      out.push(arg);
+      continue;
+    }
+    const value = inline ?? execArgv[++i] ?? '';
+    out.push(flag, resolveModuleFlag(flag, value, req));
+  }
+  return out;
+}
+
+function resolveModuleFlag(flag: string, value: string, req: NodeJS.Require): string {
+  if (isAbsolute(value) || /^[a-z]+:/i.test(value)) return value;
+  try {
+    const resolved = req.resolve(value);
+    return flag === '--require' || flag === '-r' ? resolved : pathToFileURL(resolved).href;
+  } catch {
+    // An ESM-only package has no require() entry; leave it to Node.
+    return value;
+  }
 }

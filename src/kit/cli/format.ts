@@ -57,17 +57,26 @@ export function stateJson(state: DaemonState, ext?: CliExtensions['status']): Re
   };
 }
 
+/** One `  key       value` line of the human status block (tools use it for their own rows). */
+export function row(key: string, value: string, color: boolean): string {
+  return `  ${paint(color, 'dim', key.padEnd(9))} ${value}`;
+}
+
 /** Human lines describing a running daemon. */
-export function runningLines(state: Extract<DaemonState, { state: 'running' }>, color: boolean, ext?: CliExtensions['status']): string[] {
+export function runningLines(
+  name: string,
+  state: Extract<DaemonState, { state: 'running' }>,
+  color: boolean,
+  ext?: CliExtensions['status'],
+): string[] {
   const { live, metadata } = state;
-  const row = (k: string, v: string) => `  ${paint(color, 'dim', k.padEnd(9))} ${v}`;
   return [
-    row('project', live.projectDir),
-    row('endpoint', metadata.endpoint),
-    row('version', live.version),
-    row('log', live.logFile),
-    row('memory', `${formatBytes(live.memory.rss)} rss`),
-    ...(live.foreground ? [row('mode', 'foreground (tend run)')] : []),
+    row('project', live.projectDir, color),
+    row('endpoint', metadata.endpoint, color),
+    row('version', live.version, color),
+    row('log', live.logFile, color),
+    row('memory', `${formatBytes(live.memory.rss)} rss`, color),
+    ...(live.foreground ? [row('mode', `foreground (${name} run)`, color)] : []),
     ...(ext ? ext.human(state.extra, color) : []),
   ];
 }

@@ -1,5 +1,6 @@
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createSchema, createYoga, Repeater, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createSchema, createYoga, maskError, Repeater, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { DaemonError } from '../errors.js';
 import { STATUS_TYPE_DEFS, type LiveStatus } from '../status-shape.js';
 import { checkRequest, type GuardOptions } from './guard.js';
 
@@ -54,7 +55,15 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
     graphqlEndpoint: '/graphql',
     graphiql: false,
     landingPage: false,
-    maskedErrors: true,
+    // A DaemonError is meant for the user (it names what failed): its message
+    // and code go through; anything else is masked as yoga does by default.
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DaemonError) return new GraphQLError(original.message, { extensions: { code: original.code } });
+        return maskError(error, message, isDev);
+      },
+    },
     logging: false,
     plugins,
   });

@@ -1,6 +1,7 @@
 import { runDaemon } from '../../daemon-main.js';
 import { DaemonError } from '../../errors.js';
 import { AlreadyRunningError } from '../../lock.js';
+import { envPrefix } from '../../paths.js';
 import { openReadyPipe } from '../../ready-pipe.js';
 import { chooseEndpoint } from '../endpoint-flags.js';
 import type { Args, CommandContext } from '../spec.js';
@@ -14,7 +15,7 @@ export default async function run(args: Args, ctx: CommandContext): Promise<numb
       ...endpoint,
       foreground: true,
       pipe: openReadyPipe(false),
-      introspection: ctx.env[`${ctx.def.name.toUpperCase()}_GRAPHQL_INTROSPECTION`] === '1',
+      introspection: ctx.env[`${envPrefix(ctx.def.name)}_GRAPHQL_INTROSPECTION`] === '1',
     });
   } catch (err) {
     if (err instanceof AlreadyRunningError) {

@@ -16,6 +16,7 @@ export async function startFromArgs(args: Args, ctx: CommandContext): Promise<St
   const timeout = waitTimeoutMs(args);
   const endpoint = await chooseEndpoint(args, ctx);
   return startDaemon({
+    name: ctx.def.name,
     paths: ctx.paths,
     daemonArgs: ctx.daemonArgs(endpoint),
     env: daemonEnv(ctx.def.name, ctx.env),
@@ -34,5 +35,5 @@ export function printStart(result: StartResult, ctx: CommandContext): void {
   }
   const what = result.alreadyRunning ? 'already running' : paint(ctx.color, 'green', 'started');
   ctx.out(`${ctx.def.name}: ${what} (pid ${result.daemon.live.pid})\n`);
-  ctx.out(runningLines(result.daemon, ctx.color, ext).join('\n') + '\n');
+  ctx.out(runningLines(ctx.def.name, result.daemon, ctx.color, ext).join('\n') + '\n');
 }

@@ -19,7 +19,7 @@ export default async function status(args: Args, ctx: CommandContext): Promise<n
   switch (state.state) {
     case 'running':
       ctx.out(`${name}: ${paint(c, 'green', 'running')} (pid ${state.live.pid}, up ${formatDuration(state.live.uptimeSeconds)})\n`);
-      ctx.out(runningLines(state, c, ext).join('\n') + '\n');
+      ctx.out(runningLines(name, state, c, ext).join('\n') + '\n');
       break;
     case 'stopped':
       ctx.out(`${name}: not running\n`);

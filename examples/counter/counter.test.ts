@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isGone, recordedPids, waitGone } from '../../test/helpers/sandbox.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, 'cli.ts');
+const REPO = join(HERE, '..', '..');
+// tsx by absolute URL: the daemon re-runs node's flags with the project dir as
+// cwd, where a bare `--import tsx` does not resolve (see the README).
+const TSX = import.meta.resolve('tsx');
+const RUN_DEADLINE_MS = 60_000;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temp state dir and project for one test; every pid it started is killed in teardown. */
+function sandbox(t: TestContext) {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'counter-test-')));
+  const stateDir = join(root, 'state');
+  const projectDir = join(root, 'project');
+  mkdirSync(projectDir);
+  const env: NodeJS.ProcessEnv = { ...process.env, COUNTER_STATE_DIR: stateDir, NO_COLOR: '1' };
+  delete env.COUNTER_DIR;
+  delete env.XDG_STATE_HOME;
+  const started = new Set<number>();
+  t.after(async () => {
+    const pids = [...started, ...recordedPids(stateDir).map((r) => r.pid)];
+    for (const pid of pids) {
+      if (isGone(pid)) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await Promise.all(pids.map((pid) => waitGone(pid, 5_000)));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** Runs `counter ARGS --dir <project>` from the repo root, as a user would. */
+  const counter = (...args: string[]): Promise<Result> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, '--dir', projectDir], {
+        cwd: REPO,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      if (child.pid) started.add(child.pid);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      const timer = setTimeout(() => child.kill('SIGKILL'), RUN_DEADLINE_MS);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  return { counter, stateDir };
+}
+
+test('counter starts, counts hits, shows them in status, and stops', async (t) => {
+  const { counter } = sandbox(t);
+
+  const start = await counter('start', '--port', '0', '--json');
+  assert.equal(start.code, 0, start.stderr);
+  const started = JSON.parse(start.stdout);
+  assert.equal(started.state, 'running');
+  assert.equal(started.hits, 0);
+  const pid: number = started.pid;
+
+  const one = await counter('hit');
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(one.stdout, 'counter: 1 hits\n');
+  const five = await counter('hit', '--by', '4', '--json');
+  assert.deepEqual(JSON.parse(five.stdout), { hits: 5 });
+
+  const status = await counter('status');
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, new RegExp(`running \\(pid ${pid},`));
+  assert.match(status.stdout, /^ {2}hits {6}5$/m);
+  assert.equal(JSON.parse((await counter('status', '--json')).stdout).hits, 5);
+
+  const stop = await counter('stop');
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.match(stop.stdout, new RegExp(`stopped \\(pid ${pid},`));
+  assert.ok(isGone(pid), `daemon pid ${pid} is still alive after stop`);
+  assert.equal((await counter('status')).code, 3);
+});
+
+test('hit refuses when no daemon runs, naming the command that starts one', async (t) => {
+  const { counter } = sandbox(t);
+  const hit = await counter('hit');
+  assert.equal(hit.code, 3);
+  assert.match(hit.stderr, /not running; start it with 'counter start'/);
+});
+
+test('SIGHUP resets the count and the log says so', async (t) => {
+  const { counter } = sandbox(t);
+  const start = await counter('start', '--json');
+  assert.equal(start.code, 0, start.stderr);
+  const pid: number = JSON.parse(start.stdout).pid;
+  await counter('hit', '--by', '3');
+
+  process.kill(pid, 'SIGHUP');
+  // The reload runs in the daemon after the signal: wait for its log line, with a deadline.
+  const deadline = Date.now() + RUN_DEADLINE_MS;
+  let logs: Result;
+  do logs = await counter('logs', '-n', '20');
+  while (!logs.stdout.includes('reloaded:') && Date.now() < deadline);
+  assert.match(logs.stdout, /reloaded: hits reset to 0 \(was 3\)/);
+  assert.equal(JSON.parse((await counter('status', '--json')).stdout).hits, 0);
+});

@@ -1,0 +1,39 @@
+// Watching a run's daemons over time: how many processes are in daemon mode
+// and how many of them serve a listener, sampled while a storm runs.
+import { listeningPids, sleep } from './proc.mjs';
+
+/**
+ * Samples the run's daemons every `intervalMs` until `stop()`, which returns
+ * { samples, maxServing, maxProcs, overlaps }: `overlaps` lists the samples
+ * where more than one daemon process held a listening socket.
+ */
+export function watchDaemons(run, intervalMs = 50) {
+  const seen = { samples: 0, maxServing: 0, maxProcs: 0, overlaps: [] };
+  const sample = () => {
+    const pids = run.daemons();
+    const serving = listeningPids(pids);
+    seen.samples++;
+    seen.maxProcs = Math.max(seen.maxProcs, pids.length);
+    seen.maxServing = Math.max(seen.maxServing, serving.length);
+    if (serving.length > 1 && seen.overlaps.length < 20) seen.overlaps.push({ at: new Date().toISOString(), pids: serving });
+  };
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return seen;
+    },
+  };
+}
+
+/** Waits until the run has `count` daemon processes (losers of a race exit on their own); returns the last list. */
+export async function settleDaemons(run, count, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  let pids = run.daemons();
+  while (pids.length !== count && Date.now() < deadline) {
+    await sleep(25);
+    pids = run.daemons();
+  }
+  return pids;
+}

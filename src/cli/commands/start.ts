@@ -1,0 +1,51 @@
+import { printStart, startFromArgs } from '../../kit/cli/commands/start.js';
+import type { Args, CommandContext } from '../../kit/cli/spec.js';
+import { InputError } from '../../kit/errors.js';
+import { probeDaemon } from '../../kit/liveness.js';
+import { SERVICE_SELECTION } from '../../app/service-shape.js';
+import type { ServiceInfo } from '../../services/types.js';
+import { ask } from '../daemon-client.js';
+import { servicesTable } from '../service-format.js';
+
+/** `tend start [SERVICE...] [--wait]`: the daemon with all services, or the named services in the running daemon. */
+export default async function start(args: Args, ctx: CommandContext): Promise<number> {
+  const names = (args.services as string[] | undefined) ?? [];
+  const waitMs = waitMsFor(args);
+  if (names.length) {
+    const { startServices } = await ask<{ startServices: ServiceInfo[] }>(
+      ctx,
+      `mutation ($names: [String!]) { startServices(names: $names) ${SERVICE_SELECTION} }`,
+      { names },
+    );
+    const services = args.wait ? await awaitReady(ctx, names, waitMs) : startServices;
+    ctx.out(ctx.json ? JSON.stringify({ services }) + '\n' : servicesTable(services, ctx.color));
+    return 0;
+  }
+  let result = await startFromArgs({ ...args, 'wait-timeout': args['wait-timeout'] ?? 10 }, ctx);
+  if (args.wait) {
+    await awaitReady(ctx, null, waitMs);
+    const fresh = await probeDaemon(ctx.paths, { extraSelection: ctx.extensions.status?.selection });
+    if (fresh.state === 'running') result = { ...result, daemon: fresh };
+  }
+  printStart(result, ctx);
+  return 0;
+}
+
+/** Waits in the daemon until the services are ready; fails naming the first that is not. */
+export async function awaitReady(ctx: CommandContext, names: string[] | null, timeoutMs: number): Promise<ServiceInfo[]> {
+  const { awaitReady: services } = await ask<{ awaitReady: ServiceInfo[] }>(
+    ctx,
+    `query ($names: [String!], $t: Float!) { awaitReady(names: $names, timeoutSeconds: $t) ${SERVICE_SELECTION} }`,
+    { names, t: timeoutMs / 1000 },
+    timeoutMs + 10_000,
+  );
+  return services;
+}
+
+// With --wait, --wait-timeout also bounds the services' readiness; real
+// services take longer than a daemon, so its default is a minute there.
+function waitMsFor(args: Args): number {
+  const s = args['wait-timeout'] ?? (args.wait ? 60 : 10);
+  if (typeof s !== 'number' || !(s > 0)) throw new InputError(`--wait-timeout must be a positive number of seconds, not ${String(s)}`);
+  return s * 1000;
+}

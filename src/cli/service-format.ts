@@ -1,0 +1,51 @@
+import Table from 'cli-table3';
+import { formatDuration, paint } from '../kit/cli/format.js';
+import type { ServiceInfo, ServiceState } from '../services/types.js';
+
+const STATE_COLOUR: Record<ServiceState, 'green' | 'yellow' | 'red' | 'dim' | 'cyan'> = {
+  running: 'green',
+  starting: 'cyan',
+  pending: 'cyan',
+  backoff: 'yellow',
+  exited: 'dim',
+  stopped: 'dim',
+  failed: 'red',
+};
+
+/** The `ps` table: name, state, pid, uptime, restarts, ready, last exit. */
+export function servicesTable(services: ServiceInfo[], color: boolean, now = Date.now()): string {
+  const table = new Table({
+    head: ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'READY', 'LAST EXIT'],
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
+      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+    },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  });
+  for (const s of services) {
+    const live = s.state === 'running' || s.state === 'starting';
+    const uptime = live && s.startedAt ? formatDuration((now - Date.parse(s.startedAt)) / 1000) : '-';
+    const exit = s.exitCode !== null ? `code ${s.exitCode}` : s.exitSignal ? s.exitSignal : '-';
+    table.push([
+      s.name,
+      paint(color, STATE_COLOUR[s.state] ?? 'dim', s.state),
+      s.pid === null ? '-' : String(s.pid),
+      uptime,
+      String(s.restarts),
+      s.ready ? 'yes' : 'no',
+      exit,
+    ]);
+  }
+  const reasons = services.filter((s) => s.reason).map((s) => `  ${s.name}: ${s.reason}`);
+  return table.toString() + '\n' + (reasons.length ? reasons.join('\n') + '\n' : '');
+}
+
+/** `3 running, 1 failed (web)` for `status`. */
+export function servicesSummary(services: Pick<ServiceInfo, 'name' | 'state'>[]): string {
+  if (!services.length) return 'none configured';
+  const counts = new Map<string, string[]>();
+  for (const s of services) counts.set(s.state, [...(counts.get(s.state) ?? []), s.name]);
+  return [...counts]
+    .map(([state, names]) => (state === 'running' ? `${names.length} running` : `${names.length} ${state} (${names.join(', ')})`))
+    .join(', ');
+}
