@@ -138,16 +138,19 @@ export function describeRun(r) {
 /** The A of every A/B pair. */
 export const nodeE0 = () => timeProc(NODE, ['-e', '0']);
 
+/** `warmup: false` (--quick) skips the untimed first pair. */
+export const abDefaults = { warmup: true };
+
 /**
  * Alternates A (the baseline) and B (the command) `runs` times after one
  * untimed warm-up of each, and reports the ratio pair by pair.
  * `b` returns a timeProc result; `ok(result)` says whether it succeeded.
  * `before`/`after` run untimed around each pair.
  */
-export async function abRuns({ runs, a = nodeE0, b, ok = (r) => r.status === 0, before, after }) {
+export async function abRuns({ runs, warmup = abDefaults.warmup, a = nodeE0, b, ok = (r) => r.status === 0, before, after }) {
   const pairs = [];
   const failures = [];
-  for (let i = -1; i < runs; i++) {
+  for (let i = warmup ? -1 : 0; i < runs; i++) {
     if (before) await before(i);
     const ra = a();
     const rb = b();
@@ -231,6 +234,17 @@ export function startTend(sb, extra = []) {
   if (!meta) throw new Error('tend start exited 0 but wrote no daemon.json');
   track(meta.pid, 'tend daemon');
   return meta;
+}
+
+/** Untimed stop between runs: SIGTERM by pid, wait until gone (a zombie counts as gone), SIGKILL after 10 s. */
+export async function termTend(sb) {
+  const meta = readMeta(sb);
+  if (!meta || !alive(meta.pid)) return;
+  track(meta.pid, 'tend daemon');
+  try { process.kill(meta.pid, 'SIGTERM'); } catch {}
+  const deadline = Date.now() + 10_000;
+  while (alive(meta.pid) && Date.now() < deadline) await sleep(5);
+  killTracked(meta.pid);
 }
 
 /** Stops the sandbox's daemon: `tend stop --force`, then SIGKILL by pid if still alive. */

@@ -81,6 +81,18 @@ export function scanDaemons(stateDir) {
   return out;
 }
 
+/** Every live process whose initial environment names `stateDir`: the run's CLIs, daemons and their services. */
+export function scanRunProcesses(stateDir) {
+  const want = `\0TEND_STATE_DIR=${stateDir}\0`;
+  const out = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const env = readEnv(Number(name));
+    if (env !== null && ('\0' + env).includes(want) && alive(Number(name))) out.push(Number(name));
+  }
+  return out;
+}
+
 function listeningInodes() {
   const inodes = new Set();
   for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alive, procState, scanDaemons, sleep, waitGone } from './proc.mjs';
+import { alive, procState, scanDaemons, scanRunProcesses, sleep, waitGone } from './proc.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -74,7 +74,9 @@ function makeRun(root) {
       trackChild(run, child);
       return child;
     },
-    daemons: () => scanDaemons(run.stateDir),
+    daemons: () => scanDaemons(run.env.TEND_STATE_DIR),
+    /** Every live process of this run (CLIs, daemons, services), by environment. */
+    processes: () => scanRunProcesses(run.env.TEND_STATE_DIR),
     metadata: () => {
       try {
         return JSON.parse(readFileSync(run.file('daemon.json'), 'utf8'));
@@ -95,7 +97,18 @@ function makeRun(root) {
       execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
       run.mounts.push(dir);
     },
-    remount: (dir, options) => execFileSync('mount', ['-o', `remount,${options}`, dir], { stdio: 'pipe' }),
+    /** Remounts with `options` (e.g. `ro`); retries while the kernel says busy (a just-killed process's files). */
+    remount: async (dir, options, timeoutMs = 3_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          return execFileSync('mount', ['-o', `remount,${options}`, dir], { stdio: 'pipe' });
+        } catch (err) {
+          if (!/busy/i.test(String(err.stderr)) || Date.now() > deadline) throw err;
+          await sleep(100);
+        }
+      }
+    },
   };
   return run;
 }
@@ -120,10 +133,15 @@ function trackChild(run, child) {
 function runCli(run, args, opts) {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const started = Date.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), cliPath(), ...args], {
+  const argv = [...(opts.nodeArgs ?? []), cliPath(), ...args];
+  // `isolate`: in a fresh pid namespace and its own process group, so a
+  // kill(-1) or kill(0) by a buggy tend could only hit itself, not this machine.
+  const [cmd, cmdArgs] = opts.isolate ? ['unshare', ['--pid', '--fork', '--mount-proc', process.execPath, ...argv]] : [process.execPath, argv];
+  const child = spawn(cmd, cmdArgs, {
     cwd: opts.cwd ?? run.projectDir,
     env: { ...run.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: Boolean(opts.isolate),
   });
   trackChild(run, child);
   return new Promise((resolve) => {
@@ -162,10 +180,10 @@ export function describe(res) {
 }
 
 async function teardown(run) {
-  // Only processes tied to this run: the ones it spawned, and daemons whose
-  // environment names its unique state dir. Pids read from (possibly planted)
-  // state files are never trusted here.
-  const victims = new Set([...run.tracked, ...run.daemons()]);
+  // Only processes tied to this run: the ones it spawned, and processes
+  // (daemons, services) whose environment names its unique state dir. Pids
+  // read from (possibly planted) state files are never trusted here.
+  const victims = new Set([...run.tracked, ...scanRunProcesses(run.env.TEND_STATE_DIR)]);
   for (const pid of victims) {
     if (!alive(pid) && procState(pid) !== 'T') continue;
     for (const sig of ['SIGCONT', 'SIGKILL']) {

@@ -37,7 +37,12 @@ export function servicesTable(services: ServiceInfo[], color: boolean, now = Dat
     ]);
   }
   const reasons = services.filter((s) => s.reason).map((s) => `  ${s.name}: ${s.reason}`);
-  return table.toString() + '\n' + (reasons.length ? reasons.join('\n') + '\n' : '');
+  const text = table
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
+  return text + '\n' + (reasons.length ? reasons.join('\n') + '\n' : '');
 }
 
 /** `3 running, 1 failed (web)` for `status`. */

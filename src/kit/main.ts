@@ -56,13 +56,13 @@ async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Promise<n
   delete process.env[markerName(def.name)];
   const { values } = parseArgs({
     args: argv,
-    options: { dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } },
+    options: { dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'state-root': { type: 'string' } },
   });
   const { instancePaths, stateRoot } = await import('./paths.js');
   const { openReadyPipe } = await import('./ready-pipe.js');
   const { runDaemon } = await import('./daemon-main.js');
   const prefix = def.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-  const paths = instancePaths(stateRoot({ name: def.name }), values.dir!);
+  const paths = instancePaths(values['state-root'] ?? stateRoot({ name: def.name }), values.dir!);
   process.title = `${def.name} daemon ${values.dir}`;
   const pipe = openReadyPipe(true);
   try {

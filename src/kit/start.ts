@@ -42,7 +42,8 @@ const LOG_TAIL_LINES = 15;
 export async function startDaemon(options: StartOptions): Promise<StartResult> {
   const { paths } = options;
   const deadline = Date.now() + options.waitTimeoutMs;
-  const before = await probeDaemon(paths, { extraSelection: options.extraSelection });
+  // Within the caller's deadline: a frozen daemon must not hold `start` past --wait-timeout.
+  const before = await probeDaemon(paths, { extraSelection: options.extraSelection, timeoutMs: Math.min(3_000, options.waitTimeoutMs) });
   if (before.state === 'running') return { alreadyRunning: true, daemon: before };
 
   ensureInstanceDir(paths, options.name);
@@ -51,7 +52,9 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   let spawned;
   try {
     spawned = spawnDetached({
-      args: options.daemonArgs,
+      // The state root as resolved here: a relative <NAME>_STATE_DIR would
+      // resolve elsewhere in the daemon, whose cwd is the project.
+      args: [...options.daemonArgs, '--state-root', paths.stateRoot],
       env: options.env,
       cwd: paths.projectDir,
       logFd,

@@ -83,7 +83,7 @@ export function readiness(runner: RunnerView, lookup: (name: string) => RunnerVi
       return failed(runner.reason === 'not started' ? 'not started' : 'stopped');
     case 'pending': {
       const status = launchStatus(runner, lookup);
-      return { kind: 'waiting' };
+      if (status.kind !== 'blocked') return { kind: 'waiting' };
       const culprit = lookup(status.culprit);
       const verdict = culprit === undefined ? undefined : readiness(culprit, lookup);
       if (verdict?.kind === 'failed') return { ...verdict, reason: `${verdict.reason} (${name} depends on it)` };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -157,4 +157,48 @@ test('six racing starts leave exactly one daemon, and all six exit 0 naming its 
   await waitFor(() => daemonPids(box).length === 1, 10_000, 'the losing daemons to exit');
   assert.deepEqual(daemonPids(box), [pid]);
   assert.equal(readMetadataFile(box)!.pid, pid);
+});
+
+test('Ctrl-C while start waits stops the daemon it spawned and leaves nothing behind', async (t) => {
+  const box = makeSandbox(t);
+  const child = box.spawnCli(['start'], { env: { TEND_TEST_FAULT: 'hang-before-ready' } });
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  let daemonPid = 0;
+  await waitFor(() => {
+    daemonPid = daemonPids(box)[0] ?? 0;
+    return daemonPid > 0 && existsSync(box.paths().metadataFile);
+  }, 15_000, 'the daemon to be spawned');
+  child.kill('SIGINT');
+  const { code } = await exitOf(child, 15_000);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /interrupted/);
+  await assertNothingLeft(box, [daemonPid]);
+});
+
+test('start refuses a state dir that others can write, before spawning anything', async (t) => {
+  const box = makeSandbox(t);
+  mkdirSync(box.stateDir, { mode: 0o700 });
+  chmodSync(box.stateDir, 0o777);
+  const r = await box.cli(['start']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /writable by others/);
+  assert.match(r.stderr, /chmod go-w/);
+  assert.deepEqual(daemonPids(box), []);
+  assert.equal(existsSync(box.paths().dir), true, 'made by the check itself');
+  assert.equal(existsSync(box.paths().logFile), false, 'nothing was spawned');
+});
+
+test('a relative TEND_STATE_DIR means the same dir to start and to the daemon it spawns', async (t) => {
+  const box = makeSandbox(t);
+  // Run from the sandbox root, so the state dir is relative to it, not to the project (the daemon's cwd).
+  const env = { TEND_STATE_DIR: 'state' };
+  const r = await box.cli(['start', '--json', '--dir', 'project', '--wait-timeout', '5'], { env, cwd: box.root });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const { pid } = JSON.parse(r.stdout);
+  assert.equal(readMetadataFile(box)?.pid, pid, 'the daemon wrote its metadata elsewhere');
+  assert.equal(existsSync(join(box.projectDir, 'state')), false);
+  const stop = await box.cli(['stop', '--dir', 'project'], { env, cwd: box.root });
+  assert.equal(stop.code, 0, stop.stderr);
+  await assertNothingLeft(box, [pid]);
 });

@@ -123,3 +123,24 @@ test('status calls daemon.json naming a live process without the lock stale, not
   assert.match(s.reason, /lock/);
   assert.equal(existsSync(box.paths().metadataFile), true, 'status must not delete anything');
 });
+
+test('a daemon that dies while draining is still reported stopped, and its state is cleaned', async (t) => {
+  const box = makeSandbox(t);
+  const { pid } = await startDaemon(box, [], { TEND_TEST_FAULT: 'mid-drain' });
+  const r = await box.cli(['stop']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`stopped \\(pid ${pid}`));
+  await assertNothingLeft(box, [pid]);
+  await startDaemon(box);
+});
+
+test('stop --json prints one JSON object naming the stopped pid', async (t) => {
+  const box = makeSandbox(t);
+  const { pid } = await startDaemon(box);
+  const r = await box.cli(['stop', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.state, 'stopped');
+  assert.equal(out.pid, pid);
+  assert.equal(out.result, 'stopped');
+});

@@ -16,6 +16,11 @@ import { pollUntil } from '../../src/services/wait.js';
 /** Generous deadline for anything a test awaits. */
 export const DEADLINE_MS = 15_000;
 
+/** An AbortSignal for a test's waits: fail instead of hanging. */
+export function deadline(ms = DEADLINE_MS): AbortSignal {
+  return AbortSignal.timeout(ms);
+}
+
 /** A fresh temp dir, removed after the test. */
 export function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'tend-svc-'));

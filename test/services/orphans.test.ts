@@ -10,7 +10,7 @@ import { findOrphans, reapOrphans } from '../../src/services/orphans.js';
 import { groupMembers, killQuiet } from '../../src/services/process-group.js';
 import { readRegistry, type RegistryFile } from '../../src/services/registry.js';
 import type { ServiceInfo } from '../../src/services/types.js';
-import { isDead, killGroups, service, supervise, tempDir, untilState, waitDead } from './helpers.js';
+import { DEADLINE_MS, isDead, killGroups, service, supervise, tempDir, untilState, waitDead } from './helpers.js';
 
 const runner = fileURLToPath(new URL('../fixtures/services/run-supervisor.mts', import.meta.url));
 
@@ -29,8 +29,10 @@ async function orphanServices(t: TestContext, dir: string, services: unknown[]):
   await Promise.race([
     new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('\n') && resolve())),
     once(child, 'exit').then(([code]) => assert.fail(`supervisor process exited with ${code}`)),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('supervisor process never reported')), DEADLINE_MS).unref()),
   ]);
   const list = JSON.parse(out.split('\n')[0]!) as ServiceInfo[];
+  t.after(() => killGroups(list.map((s) => s.pid!))); // reapOrphans removes the file: keep the groups
   child.kill('SIGKILL');
   await once(child, 'exit');
   return list;

@@ -7,7 +7,7 @@ import { test, type TestContext } from 'node:test';
 import { LogMatcher } from '../../src/services/log-matcher.js';
 import { runProbe, type ProbeContext } from '../../src/services/probes.js';
 import type { ReadyProbe } from '../../src/services/types.js';
-import { isDead, logProbe, service, supervise, tempDir, timing, untilState, waitDead } from './helpers.js';
+import { deadline, isDead, logProbe, service, supervise, tempDir, timing, untilState, waitDead } from './helpers.js';
 
 const ctx = (extra: Partial<ProbeContext> = {}): ProbeContext => ({ cwd: '/', env: process.env, signal: new AbortController().signal, ...extra });
 
@@ -119,7 +119,7 @@ test('a probe rejects at once when its signal aborts', async () => {
 test('a service whose probe gives up keeps running, is not ready, and waitReady says why', async (t) => {
   const { sup } = supervise(t, [service('web', 'echo booting; sleep 1000', { ready: logProbe('^listening', { timeoutMs: 100, intervalMs: 10, retries: 2 }) })]);
   await sup.start();
-  const error = await sup.waitReady().then(
+  const error = await sup.waitReady(undefined, deadline()).then(
     () => assert.fail('waitReady resolved'),
     (err: unknown) => err as { code: string; message: string; service: string; logTail: string[] },
   );
@@ -140,7 +140,7 @@ test('a log probe sees stderr lines, and the service becomes running and ready',
   sup.onEvent((e) => events.push(`${e.kind}:${e.state}`));
   await sup.start();
   assert.equal(sup.get('db')!.state, 'starting');
-  await sup.waitReady();
+  await sup.waitReady(undefined, deadline());
   await untilState(sup, 'db', 'running');
   assert.equal(sup.get('db')!.ready, true);
   assert.ok(events.includes('ready:running'), events.join(' '));

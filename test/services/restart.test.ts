@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServiceEvent } from '../../src/services/types.js';
-import { service, supervise, until, untilState } from './helpers.js';
+import { deadline, service, supervise, until, untilState } from './helpers.js';
 
 const quick = { backoff: { initialMs: 40, maxMs: 200, factor: 2 }, failure: { maxFastFailures: 4, fastWindowMs: 5_000 } };
 
@@ -28,7 +28,7 @@ test('on-failure restarts with growing backoff, then gives up as failed with the
   const exits = events.filter((e) => e.kind === 'exit').map((e) => Date.parse(e.at));
   const restarts = events.filter((e) => e.kind === 'restart').map((e) => Date.parse(e.at));
   restarts.forEach((at, i) => assert.ok(at - exits[i]! >= [40, 80, 160][i]! - 5, `restart ${i} after ${at - exits[i]!} ms`));
-  await assert.rejects(sup.waitReady(), (err: Error & { code: string; lastExitCode: number; logTail: string[] }) => {
+  await assert.rejects(sup.waitReady(undefined, deadline()), (err: Error & { code: string; lastExitCode: number; logTail: string[] }) => {
     assert.equal(err.code, 'SERVICE_FAILED');
     assert.equal(err.lastExitCode, 3);
     assert.equal(err.logTail.length, 4, 'one line per run');

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { groupMembers } from '../../src/services/process-group.js';
-import { isDead, service, supervise, untilState, waitDead } from './helpers.js';
+import { deadline, isDead, service, supervise, untilState, waitDead } from './helpers.js';
 
 /** Pids of the group led by `pid`, once it has `count` live members. */
 async function membersOf(pid: number, count: number): Promise<number[]> {
@@ -18,7 +18,7 @@ async function membersOf(pid: number, count: number): Promise<number[]> {
 test('stop kills the grandchild of sh -c "sleep 1000 & wait"', async (t) => {
   const { sup } = supervise(t, [service('tree', 'sleep 1000 & wait')]);
   await sup.start();
-  await sup.waitReady();
+  await sup.waitReady(undefined, deadline());
   const leader = sup.get('tree')!.pid!;
   const members = await membersOf(leader, 2);
   assert.equal(members.length, 2, 'sh and its sleep');
@@ -31,7 +31,7 @@ test('stop kills the grandchild of sh -c "sleep 1000 & wait"', async (t) => {
 test('a service ignoring SIGTERM is SIGKILLed after its stop timeout', async (t) => {
   const { sup, logs } = supervise(t, [service('stubborn', 'trap "" TERM; sleep 1000 & wait', { stopTimeoutMs: 400 })]);
   await sup.start();
-  await sup.waitReady();
+  await sup.waitReady(undefined, deadline());
   const members = await membersOf(sup.get('stubborn')!.pid!, 2);
   const began = Date.now();
   await sup.stop();
@@ -64,7 +64,7 @@ test('children left behind by a leader that exited on its own are stopped too', 
 test('close() stops everything, flushes a trailing partial line and removes services.json', async (t) => {
   const { sup, dir } = supervise(t, [service('a', 'sleep 1000 & wait'), service('b', "printf 'no newline at the end'; sleep 1000")]);
   await sup.start();
-  await sup.waitReady();
+  await sup.waitReady(undefined, deadline());
   assert.ok(existsSync(join(dir, 'services.json')));
   const members = [...(await membersOf(sup.get('a')!.pid!, 2)), ...(await membersOf(sup.get('b')!.pid!, 1))];
   await sup.close();

@@ -1,6 +1,6 @@
 import { printStart, startFromArgs } from '../../kit/cli/commands/start.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
-import { InputError } from '../../kit/errors.js';
+import { DaemonError, InputError } from '../../kit/errors.js';
 import { probeDaemon } from '../../kit/liveness.js';
 import { SERVICE_SELECTION } from '../../app/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
@@ -23,7 +23,10 @@ export default async function start(args: Args, ctx: CommandContext): Promise<nu
   }
   let result = await startFromArgs({ ...args, 'wait-timeout': args['wait-timeout'] ?? 10 }, ctx);
   if (args.wait) {
-    await awaitReady(ctx, null, waitMs);
+    await awaitReady(ctx, null, waitMs).catch((err: Error) => {
+      const hint = `the daemon keeps running (pid ${result.daemon.live.pid}): '${ctx.def.name} ps' shows the services, '${ctx.def.name} stop' stops everything`;
+      throw new DaemonError('SERVICE_FAILED', `${err.message}\n${hint}`, { cause: err });
+    });
     const fresh = await probeDaemon(ctx.paths, { extraSelection: ctx.extensions.status?.selection });
     if (fresh.state === 'running') result = { ...result, daemon: fresh };
   }

@@ -1,0 +1,166 @@
+// Bad daemon.json: random bytes, wrong types, impossible pids, the pid of an
+// unrelated live process, a symlink or a directory in its place. Wanted:
+// `status` says so clearly (never "running"), `stop` never signals a
+// stranger, and `start` recovers. Impossible pids (0, 1, -1) run their
+// commands in a fresh pid namespace, so a regression could not signal this
+// machine's processes.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checks } from './case.mjs';
+import { settleDaemons } from './monitor.mjs';
+import { alive, procStartTime, sleep } from './proc.mjs';
+import { describe, hasStackTrace, jsonPid, withRun } from './run.mjs';
+
+const TRAPPED = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
+
+/** A live process unrelated to tend that records every signal it gets. */
+async function spawnStranger(run) {
+  const marker = join(run.root, 'stranger-signals');
+  const code = `const fs=require('fs');for(const s of ${JSON.stringify(TRAPPED)})process.on(s,()=>fs.appendFileSync(${JSON.stringify(marker)},s+'\\n'));setInterval(()=>{},1e6)`;
+  const child = run.spawnHelper(process.execPath, ['-e', code]);
+  await sleep(150);
+  return {
+    pid: child.pid,
+    startTime: procStartTime(child.pid),
+    signals: () => (existsSync(marker) ? readFileSync(marker, 'utf8').trim().split('\n') : []),
+  };
+}
+
+function metadataFor(run, fields) {
+  return {
+    schema: 1,
+    pid: 4_000_000,
+    processStartTime: '1',
+    instanceId: '00000000-0000-4000-8000-000000000000',
+    startedAt: new Date().toISOString(),
+    version: '0.1.0',
+    endpoint: 'http://127.0.0.1:9/graphql',
+    host: '127.0.0.1',
+    port: 9,
+    token: 'planted-token',
+    projectDir: run.projectDir,
+    logFile: run.file('daemon.log'),
+    foreground: false,
+    ...fields,
+  };
+}
+
+/** Each variant plants something (it may return a stranger) and names what `status` may say. */
+const VARIANTS = [
+  { name: 'random-bytes', plant: (run) => writeFileSync(run.file('daemon.json'), randomBytes(4096)), status: [4] },
+  { name: 'empty', plant: (run) => writeFileSync(run.file('daemon.json'), ''), status: [4] },
+  { name: 'wrong-types', plant: (run) => writeJson(run, { ...metadataFor(run), pid: '1234', port: '80', foreground: 'no' }), status: [4] },
+  ...[0, 1, -1, 2 ** 53, 4_194_305].map((pid) => ({
+    name: `pid ${pid}`,
+    isolate: true,
+    plant: (run) => writeJson(run, metadataFor(run, { pid, processStartTime: null }), true),
+    status: [1, 4],
+  })),
+  {
+    name: 'stranger pid, reused (start time differs)',
+    plant: async (run) => {
+      const s = await spawnStranger(run);
+      writeJson(run, metadataFor(run, { pid: s.pid, processStartTime: String(Number(s.startTime) - 5) }), true);
+      return s;
+    },
+    status: [1],
+  },
+  {
+    name: 'stranger pid, no start time recorded',
+    plant: async (run) => {
+      const s = await spawnStranger(run);
+      writeJson(run, metadataFor(run, { pid: s.pid, processStartTime: null }), true);
+      return s;
+    },
+    status: [1, 4],
+  },
+  {
+    name: 'stranger pid, start time matching (forged / after a reboot)',
+    plant: async (run) => {
+      const s = await spawnStranger(run);
+      writeJson(run, metadataFor(run, { pid: s.pid, processStartTime: s.startTime }), true);
+      return s;
+    },
+    status: [1, 4],
+  },
+  {
+    name: 'symlink to a file of the user',
+    plant: (run) => {
+      const victim = join(run.root, 'victim.txt');
+      writeFileSync(victim, 'precious\n');
+      symlinkSync(victim, run.file('daemon.json'));
+      run.victim = victim;
+    },
+    status: [4],
+  },
+  { name: 'a directory', plant: (run) => mkdirSync(run.file('daemon.json')), status: [4] },
+];
+
+function writeJson(run, value, withLock = false) {
+  writeFileSync(run.file('daemon.json'), JSON.stringify(value), { mode: 0o600 });
+  if (withLock) mkdirSync(run.file('daemon.lock'), { recursive: true });
+}
+
+/** One case per variant. */
+export const metadataCases = VARIANTS.map((v) => ({
+  id: `bad-state.${v.name.split(/[ ,(]/).filter(Boolean).slice(0, 3).join('-').toLowerCase()}`,
+  group: 'Bad daemon.json',
+  title: `daemon.json: ${v.name}`,
+  run: () =>
+    withRun('meta', async (run) => {
+      const c = checks();
+      mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
+      const stranger = await v.plant(run);
+      const opts = { isolate: Boolean(v.isolate) };
+      const status = await run.cli(['status'], opts);
+      c.expect(v.status.includes(status.code), `status: ${describe(status)} (want ${v.status.join(' or ')})`);
+      c.expect(!hasStackTrace(status.stderr + status.stdout), 'status printed a stack trace');
+      c.expect(!/planted-token/.test(status.stdout + status.stderr), 'status printed the token');
+      const stop = await run.cli(['stop'], opts);
+      c.expect([0, 1].includes(stop.code) && !hasStackTrace(stop.stderr), `stop: ${describe(stop)}`);
+      if (stranger) {
+        c.expect(alive(stranger.pid) && stranger.signals().length === 0, `stop signalled the stranger pid ${stranger.pid}: ${stranger.signals().join(',') || 'killed'}`);
+      }
+      const start = await run.cli(['start', '--json']);
+      c.expect(start.code === 0, `start did not recover: ${describe(start)}`);
+      const pid = jsonPid(start);
+      const status2 = await run.cli(['status', '--json']);
+      c.expect(status2.code === 0 && jsonPid(status2) === pid, `status after recovery: ${describe(status2)}`);
+      const end = await run.cli(['stop']);
+      c.expect(end.code === 0 && (await settleDaemons(run, 0)).length === 0, `final ${describe(end)}`);
+      if (stranger) c.expect(alive(stranger.pid) && stranger.signals().length === 0, `the stranger was signalled: ${stranger.signals()}`);
+      if (run.victim) c.expect(readFileSync(run.victim, 'utf8') === 'precious\n', 'the symlink target was changed');
+      return {
+        figures: `status ${status.code} "${firstLine(status.stdout + status.stderr)}"; stop ${stop.code}${stop.code ? ` "${firstLine(stop.stderr)}"` : ''}; start ${start.code}${stranger ? `; stranger signalled: ${stranger.signals().join(',') || (alive(stranger.pid) ? 'no' : 'KILLED')}` : ''}`,
+        failures: c.failures,
+      };
+    }),
+}));
+
+/** Garbage written over a live daemon's metadata: `stop` still finds and stops it by its owner record. */
+export const garbageOverLive = {
+  id: 'bad-state.garbage-over-live',
+  group: 'Bad daemon.json',
+  title: "daemon.json: random bytes over a live daemon's file",
+  run: () =>
+    withRun('meta-live', async (run) => {
+      const c = checks();
+      const up = await run.cli(['start', '--json']);
+      const pid = jsonPid(up);
+      writeFileSync(run.file('daemon.json'), randomBytes(512));
+      const status = await run.cli(['status']);
+      c.expect(status.code === 4, `status: ${describe(status)} (want 4, unknown)`);
+      const stop = await run.cli(['stop']);
+      c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `stop: ${describe(stop)}; daemons ${run.daemons()}`);
+      const start = await run.cli(['start']);
+      c.expect(start.code === 0, `start: ${describe(start)}`);
+      const end = await run.cli(['stop']);
+      c.expect(end.code === 0 && run.leftovers().length === 0, `final ${describe(end)}; left ${run.leftovers()}`);
+      return { figures: `status ${status.code}; stop ${stop.code} (pid ${pid} ${alive(pid) ? 'STILL ALIVE' : 'gone'}); start ${start.code}`, failures: c.failures };
+    }),
+};
+
+function firstLine(text) {
+  return (text.trim().split('\n')[0] ?? '').replace(/\/tmp\/tend-chaos-[^/ ]+/g, '<tmp>').slice(0, 110);
+}
