@@ -40,7 +40,7 @@ if (values.json) {
     console.log(`  errors        ${r.errors}`);
     console.log(`  RSS           ${(r.rss[0] / 1e6).toFixed(1)} MB -> ${(r.rss[1] / 1e6).toFixed(1)} MB  (late slope ${r.slopeMbPerMin.toFixed(2)} MB/min)`);
     console.log(`  open fds      ${r.fds[0]} -> ${r.fds[1]}`);
-    console.log(`  limits        fds +${SOAK_LIMITS.fdGrowth}; RSS +max(${SOAK_LIMITS.rssGrowthBytes / 1e6} MB, ${SOAK_LIMITS.rssGrowthRatio * 100}%); slope <= ${SOAK_LIMITS.rssSlopeMbPerMin} MB/min for runs >= ${SOAK_LIMITS.slopeAfterSeconds}s`);
+    console.log(`  limits        fds +${SOAK_LIMITS.fdGrowth}; RSS +${SOAK_LIMITS.rssGrowthBytes / 1e6} MB and <= ${SOAK_LIMITS.rssMaxBytes / 1e6} MB; late slope <= ${SOAK_LIMITS.rssSlopeMbPerMin} MB/min for runs >= ${SOAK_LIMITS.slopeAfterSeconds}s`);
   }
   console.log(result.failures.length ? `FAIL\n  ${result.failures.join('\n  ')}` : 'PASS');
 }

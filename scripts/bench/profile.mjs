@@ -5,11 +5,12 @@
 // comments in each chunk), by file, and by function.
 //
 //   node scripts/bench/profile.mjs [--runs N] [--cli PATH] [--top N] [--no-daemon] -- status
+//   node scripts/bench/profile.mjs --runs 1 --load 3000 -- start   (daemon profile under the status-query load)
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NODE, readMeta, removeSandboxes, sandbox, startTend, stopTend, sweep, tendCli, timeProc } from './lib.mjs';
+import { BENCH_DIR, NODE, STATUS_QUERY, readMeta, runNode, removeSandboxes, sandbox, startTend, stopTend, sweep, tendCli, timeProc } from './lib.mjs';
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -18,6 +19,7 @@ const { values: opt, positionals } = parseArgs({
     cli: { type: 'string' },
     top: { type: 'string', default: '15' },
     'no-daemon': { type: 'boolean', default: false },
+    load: { type: 'string' },
   },
 });
 const args = positionals.length ? positionals : ['status'];
@@ -74,6 +76,13 @@ try {
       // The daemon inherits --cpu-prof (execArgv); stopping it writes its profile.
       const meta = readMeta(sb);
       if (meta) daemonPids.add(meta.pid);
+      if (meta && opt.load) {
+        const out = await runNode([join(BENCH_DIR, 'loadgen.mjs'), JSON.stringify({
+          url: meta.endpoint, headers: { authorization: `Bearer ${meta.token}` }, body: JSON.stringify({ query: STATUS_QUERY }),
+          connections: 8, durationMs: Number(opt.load), warmupMs: 200,
+        })]);
+        console.log(`load: ${out.trim()}`);
+      }
       stopTend(sb);
     }
   }

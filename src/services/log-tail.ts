@@ -6,17 +6,20 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 const CHUNK_BYTES = 64 * 1024;
 
-/** The last `count` lines of `file` then `file.1`…, oldest first; [] when there is none. */
-export function readLastLines(file: string, count: number, rotated = 1): string[] {
+/**
+ * The last `count` lines of `file` then `file.1`…, oldest first; [] when there
+ * is none. `limit` caps how many bytes of `file` itself count.
+ */
+export function readLastLines(file: string, count: number, rotated = 1, limit?: number): string[] {
   if (count <= 0) return [];
-  const lines = tailOf(file, count);
+  const lines = tailOf(file, count, limit);
   for (let i = 1; i <= rotated && lines.length < count; i++) {
     lines.unshift(...tailOf(`${file}.${i}`, count - lines.length));
   }
   return lines;
 }
 
-function tailOf(file: string, count: number): string[] {
+function tailOf(file: string, count: number, limit = Infinity): string[] {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -24,7 +27,7 @@ function tailOf(file: string, count: number): string[] {
     return [];
   }
   try {
-    const size = fstatSync(fd).size;
+    const size = Math.min(fstatSync(fd).size, limit);
     let start = size;
     let text = Buffer.alloc(0);
     // Read backwards until the block holds count + 1 newlines or the file's start.

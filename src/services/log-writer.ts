@@ -36,6 +36,9 @@ export class LogWriter {
   private fd: number | null = null;
   private size = 0;
   private queue: Buffer[] = [];
+  /** The batch being written, and how much of it is already in the file. */
+  private inflight: Buffer | null = null;
+  private inflightDone = 0;
   /** Bytes queued or being written. */
   private pendingBytes = 0;
   private writing: Promise<void> | null = null;
@@ -105,8 +108,11 @@ export class LogWriter {
 
   /** The last `count` lines logged, including those not yet written. */
   tail(count: number): string[] {
-    const unwritten = this.queue.length > 0 ? splitLines(Buffer.concat(this.queue)) : [];
-    const fromFile = readLastLines(this.file, Math.max(0, count - unwritten.length), this.rotation.keep);
+    const pending = [this.inflight?.subarray(this.inflightDone) ?? Buffer.alloc(0), ...this.queue];
+    const unwritten = splitLines(Buffer.concat(pending));
+    // Read the file only as far as our own accounting, so a write landing meanwhile is not counted twice.
+    const limit = this.fd === null ? undefined : this.size;
+    const fromFile = readLastLines(this.file, Math.max(0, count - unwritten.length), this.rotation.keep, limit);
     return [...fromFile, ...unwritten].slice(-count);
   }
 
@@ -114,12 +120,15 @@ export class LogWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
       this.queue = [];
+      this.inflight = batch;
+      this.inflightDone = 0;
       try {
         await this.writeRotating(batch);
       } catch (err) {
         // Dropping is the lesser evil here: blocking would stall the service forever.
         this.onError(`writing ${this.file}: ${(err as Error).message}; ${batch.length} bytes of output lost`);
       }
+      this.inflight = null;
       this.pendingBytes -= batch.length;
       if (this.pendingBytes <= LOW_WATER_BYTES) {
         for (const stream of this.paused) stream.resume();
@@ -137,6 +146,7 @@ export class LogWriter {
       if (this.size + batch.length - offset <= maxBytes) {
         await writeAll(fd, batch.subarray(offset));
         this.size += batch.length - offset;
+        this.inflightDone = batch.length;
         return;
       }
       // Fill the file up to the last whole line that fits, then rotate.
@@ -150,6 +160,7 @@ export class LogWriter {
         await writeAll(fd, batch.subarray(offset, end));
         this.size += end - offset;
         offset = end;
+        this.inflightDone = end;
       }
       if (offset < batch.length) this.rotate();
     }

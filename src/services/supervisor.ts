@@ -16,7 +16,9 @@ import { ServiceRunner, type RunnerContext } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
 import { waitForReady } from './wait-ready.js';
 
+/** Re-exported so the daemon needs one import: reap a killed daemon's leftovers before `new Supervisor`. */
 export { reapOrphans, type ReapOptions, type ReapResult } from './orphans.js';
+/** The error waitReady rejects with (code SERVICE_FAILED). */
 export { ServiceFailedError } from './wait-ready.js';
 
 /** How a Supervisor is set up; everything but instanceDir has a default. */

@@ -61,7 +61,7 @@ export function project(services: ServiceConfig[]): ProjectConfig {
 
 /** A supervisor in a temp dir, closed after the test, with every group it started killed for sure. */
 export function supervise(t: TestContext, services: ServiceConfig[], options: Partial<SupervisorOptions> = {}): { sup: Supervisor; dir: string; logs: string[] } {
-  const dir = options.instanceDir ?? tempDir(t);
+  const dir = options.instanceDir ?? mkdtempSync(join(tmpdir(), 'tend-svc-'));
   const logs: string[] = [];
   const sup = new Supervisor(project(services), { log: (line) => logs.push(line), ...options, instanceDir: dir });
   const groups = new Set<number>();
@@ -73,6 +73,8 @@ export function supervise(t: TestContext, services: ServiceConfig[], options: Pa
     await Promise.race([sup.close(), new Promise((resolve) => (timer = setTimeout(resolve, DEADLINE_MS)))]);
     clearTimeout(timer);
     killGroups(groups);
+    // Only now: an exiting service may still write its log or services.json until close() is done.
+    if (options.instanceDir === undefined) rmSync(dir, { recursive: true, force: true });
   });
   return { sup, dir, logs };
 }

@@ -129,6 +129,18 @@ test('a producer faster than the disk is paused, not buffered without bound, and
   assert.equal(statSync(file).size, 512 * chunk.length);
 });
 
+test('tail() sees lines queued, being written, and written, each once', async (t) => {
+  const writer = new LogWriter(join(tempDir(t), 'tail.log'));
+  writer.append(Buffer.from('a\n'));
+  assert.deepEqual(writer.tail(5), ['a'], 'while its write is in flight');
+  writer.append(Buffer.from('b\nc\n'));
+  assert.deepEqual(writer.tail(5), ['a', 'b', 'c'], 'while queued behind it');
+  await writer.flush();
+  assert.deepEqual(writer.tail(5), ['a', 'b', 'c']);
+  assert.deepEqual(writer.tail(2), ['b', 'c']);
+  await writer.close();
+});
+
 test('the line splitter cuts a runaway line instead of holding it forever', () => {
   const splitter = new LineSplitter(10);
   assert.equal(splitter.push(Buffer.from('12345')), null);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { LogMatcher } from '../../src/services/log-matcher.js';
+import { killQuiet } from '../../src/services/process-group.js';
 import { runProbe, type ProbeContext } from '../../src/services/probes.js';
 import type { ReadyProbe } from '../../src/services/types.js';
 import { deadline, isDead, logProbe, service, supervise, tempDir, timing, untilState, waitDead } from './helpers.js';
@@ -85,12 +86,13 @@ test('command probe that hangs is killed, group and all, at its timeout', async 
   const dir = tempDir(t);
   const pidFile = join(dir, 'pids');
   const probe: ReadyProbe = { kind: 'command', command: `sleep 1000 & echo $$ $! > ${pidFile}; wait`, ...timing({ timeoutMs: 300, retries: 0 }) };
+  const pids = (): number[] => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim().split(' ').map(Number) : []);
+  t.after(() => pids().forEach((pid) => killQuiet(pid, 'SIGKILL')));
   const result = await runProbe(probe, ctx());
   assert.equal(result.ok, false);
   assert.match(!result.ok ? result.reason : '', /no answer within 300 ms/);
-  const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
-  assert.equal(pids.length, 2);
-  assert.ok(await waitDead(pids, 5_000), 'the probe command or its child survived');
+  assert.equal(pids().length, 2);
+  assert.ok(await waitDead(pids(), 5_000), 'the probe command or its child survived');
 });
 
 test('log probe passes on a line seen before or after it started, and times out otherwise', async () => {
@@ -109,11 +111,16 @@ test('log probe passes on a line seen before or after it started, and times out 
   assert.equal(result.attempts, 3);
 });
 
-test('a probe rejects at once when its signal aborts', async () => {
+test('a probe rejects at once when its signal aborts, and kills its command', async (t) => {
+  const pidFile = join(tempDir(t), 'pid');
+  const pid = (): number => Number(readFileSync(pidFile, 'utf8'));
+  t.after(() => existsSync(pidFile) && killQuiet(pid(), 'SIGKILL'));
   const controller = new AbortController();
-  const pending = runProbe({ kind: 'command', command: 'sleep 1000', ...timing({ timeoutMs: 60_000 }) }, ctx({ signal: controller.signal }));
-  setTimeout(() => controller.abort(new Error('stopped')), 50);
+  const probe: ReadyProbe = { kind: 'command', command: `echo $$ > ${pidFile}; exec sleep 1000`, ...timing({ timeoutMs: 60_000 }) };
+  const pending = runProbe(probe, ctx({ signal: controller.signal }));
+  setTimeout(() => controller.abort(new Error('stopped')), 200);
   await assert.rejects(pending, /stopped/);
+  assert.ok(isDead(pid()));
 });
 
 test('a service whose probe gives up keeps running, is not ready, and waitReady says why', async (t) => {

@@ -17,9 +17,14 @@ export interface CliIo {
 
 /** Commands of a tool: the kit's, with the tool's added or replacing them by name. */
 export function allCommands(def: DaemonDefinition<unknown>, extensions: CliExtensions): CommandSpec[] {
-  const mine = extensions.commands ?? [];
-  const names = new Set(mine.map((c) => commandName(c)));
-  return [...kitCommands(def.name).filter((c) => !names.has(commandName(c))), ...mine];
+  const mine = new Map((extensions.commands ?? []).map((c) => [commandName(c), c]));
+  // A tool's command replaces the kit's of the same name in place, keeping the help's order.
+  const kit = kitCommands(def.name).map((c) => {
+    const own = mine.get(commandName(c));
+    mine.delete(commandName(c));
+    return own ?? c;
+  });
+  return [...kit, ...mine.values()];
 }
 
 /** The first word of a yargs command string. */
