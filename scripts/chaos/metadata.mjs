@@ -48,16 +48,18 @@ function metadataFor(run, fields) {
 
 /** Each variant plants something (it may return a stranger) and names what `status` may say. */
 const VARIANTS = [
-  { name: 'random-bytes', plant: (run) => writeFileSync(run.file('daemon.json'), randomBytes(4096)), status: [4] },
-  { name: 'empty', plant: (run) => writeFileSync(run.file('daemon.json'), ''), status: [4] },
-  { name: 'wrong-types', plant: (run) => writeJson(run, { ...metadataFor(run), pid: '1234', port: '80', foreground: 'no' }), status: [4] },
+  { id: 'random-bytes', name: 'random bytes', plant: (run) => writeFileSync(run.file('daemon.json'), randomBytes(4096)), status: [4] },
+  { id: 'empty', name: 'empty', plant: (run) => writeFileSync(run.file('daemon.json'), ''), status: [4] },
+  { id: 'wrong-types', name: 'wrong types', plant: (run) => writeJson(run, { ...metadataFor(run), pid: '1234', port: '80', foreground: 'no' }), status: [4] },
   ...[0, 1, -1, 2 ** 53, 4_194_305].map((pid) => ({
-    name: `pid ${pid}`,
+    id: `pid-${pid === 2 ** 53 ? '2e53' : pid}`,
+    name: `pid ${pid === 2 ** 53 ? '2^53' : pid}`,
     isolate: true,
     plant: (run) => writeJson(run, metadataFor(run, { pid, processStartTime: null }), true),
     status: [1, 4],
   })),
   {
+    id: 'stranger-reused',
     name: 'stranger pid, reused (start time differs)',
     plant: async (run) => {
       const s = await spawnStranger(run);
@@ -67,6 +69,7 @@ const VARIANTS = [
     status: [1],
   },
   {
+    id: 'stranger-no-start-time',
     name: 'stranger pid, no start time recorded',
     plant: async (run) => {
       const s = await spawnStranger(run);
@@ -76,6 +79,7 @@ const VARIANTS = [
     status: [1, 4],
   },
   {
+    id: 'stranger-start-time-matches',
     name: 'stranger pid, start time matching (forged / after a reboot)',
     plant: async (run) => {
       const s = await spawnStranger(run);
@@ -85,6 +89,19 @@ const VARIANTS = [
     status: [1, 4],
   },
   {
+    id: 'stranger-owner-too',
+    name: 'stranger pid in daemon.json and the owner record, start times matching (state from before a reboot)',
+    plant: async (run) => {
+      const s = await spawnStranger(run);
+      const m = metadataFor(run, { pid: s.pid, processStartTime: s.startTime });
+      writeJson(run, m, true);
+      writeFileSync(run.file('daemon.owner.json'), JSON.stringify({ pid: s.pid, processStartTime: s.startTime, instanceId: m.instanceId }));
+      return s;
+    },
+    status: [1, 4],
+  },
+  {
+    id: 'symlink',
     name: 'symlink to a file of the user',
     plant: (run) => {
       const victim = join(run.root, 'victim.txt');
@@ -94,7 +111,7 @@ const VARIANTS = [
     },
     status: [4],
   },
-  { name: 'a directory', plant: (run) => mkdirSync(run.file('daemon.json')), status: [4] },
+  { id: 'directory', name: 'a directory', plant: (run) => mkdirSync(run.file('daemon.json')), status: [4] },
 ];
 
 function writeJson(run, value, withLock = false) {
@@ -104,7 +121,7 @@ function writeJson(run, value, withLock = false) {
 
 /** One case per variant. */
 export const metadataCases = VARIANTS.map((v) => ({
-  id: `bad-state.${v.name.split(/[ ,(]/).filter(Boolean).slice(0, 3).join('-').toLowerCase()}`,
+  id: `bad-state.${v.id}`,
   group: 'Bad daemon.json',
   title: `daemon.json: ${v.name}`,
   run: () =>
