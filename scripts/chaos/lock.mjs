@@ -61,7 +61,7 @@ export const deadOwner = {
   title: 'lock left by a SIGKILLed daemon: status, then start recovers fast',
   run: (p) =>
     withRun('dead', async (run) => {
-      const rounds = p.pick({ ci: 2, short: 5, long: 20 });
+      const rounds = p.pick({ ci: 1, short: 5, long: 20 });
       const c = checks();
       const times = [];
       for (let r = 0; r < rounds; r++) {

@@ -134,17 +134,18 @@ export const metadataCases = VARIANTS.map((v) => ({
       c.expect(v.status.includes(status.code), `status: ${describe(status)} (want ${v.status.join(' or ')})`);
       c.expect(!hasStackTrace(status.stderr + status.stdout), 'status printed a stack trace');
       c.expect(!/planted-token/.test(status.stdout + status.stderr), 'status printed the token');
-      const stop = await run.cli(['stop'], opts);
+      // Short timeouts: a variant that fools tend into waiting should fail fast, not in 10 s.
+      const stop = await run.cli(['stop', '--timeout', '3'], opts);
       c.expect([0, 1].includes(stop.code) && !hasStackTrace(stop.stderr), `stop: ${describe(stop)}`);
       if (stranger) {
         c.expect(alive(stranger.pid) && stranger.signals().length === 0, `stop signalled the stranger pid ${stranger.pid}: ${stranger.signals().join(',') || 'killed'}`);
       }
-      const start = await run.cli(['start', '--json']);
+      const start = await run.cli(['start', '--json', '--wait-timeout', '5']);
       c.expect(start.code === 0, `start did not recover: ${describe(start)}`);
       const pid = jsonPid(start);
       const status2 = await run.cli(['status', '--json']);
       c.expect(status2.code === 0 && jsonPid(status2) === pid, `status after recovery: ${describe(status2)}`);
-      const end = await run.cli(['stop']);
+      const end = await run.cli(['stop', '--timeout', '3']);
       c.expect(end.code === 0 && (await settleDaemons(run, 0)).length === 0, `final ${describe(end)}`);
       if (stranger) c.expect(alive(stranger.pid) && stranger.signals().length === 0, `the stranger was signalled: ${stranger.signals()}`);
       if (run.victim) c.expect(readFileSync(run.victim, 'utf8') === 'precious\n', 'the symlink target was changed');

@@ -14,7 +14,7 @@ export const concurrentStarts = {
   title: '8 concurrent starts per round (odd rounds: after kill -9)',
   run: (p) =>
     withRun('races', async (run) => {
-      const rounds = p.pick({ ci: 3, short: 10, long: 50 });
+      const rounds = p.pick({ ci: 2, short: 10, long: 50 });
       const n = 8;
       const c = checks();
       const times = [];
@@ -77,7 +77,7 @@ export const mixedStorm = {
   run: (p) =>
     withRun('storm', async (run) => {
       const workers = p.pick({ ci: 3, short: 4, long: 6 });
-      const ops = p.pick({ ci: 6, short: 15, long: 60 });
+      const ops = p.pick({ ci: 5, short: 10, long: 60 });
       const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 100000);
       const c = checks();
       const byCmd = {};

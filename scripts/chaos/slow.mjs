@@ -34,7 +34,6 @@ export const slowLoris = {
   group: 'GraphQL endpoint',
   title: 'slow-loris: headers/body dribbled 1 B/s, idle sockets',
   ci: false,
-  lane: 'slow',
   run: (p) =>
     withRun('loris', async (run) => {
       const c = checks();

@@ -118,8 +118,7 @@ export class ServiceRunner {
 
   private spawnProcess(): void {
     const { config, ctx } = this;
-    this.exitCode = null;
-    this.exitSignal = null;
+    // exitCode/exitSignal stay: `ps` shows the last exit of a restarted service.
     this.ready = false;
     this.probeGaveUp = false;
     const output = ctx.output === undefined ? undefined : (stream: OutputStream, line: string) => ctx.output?.(config.name, stream, line);

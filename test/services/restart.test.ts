@@ -71,7 +71,7 @@ test('a service killed by a signal counts as failed and is restarted', async (t)
   const first = sup.get('victim')!.pid!;
   process.kill(first, 'SIGKILL');
   await until(sup, () => sup.get('victim')!.restarts === 1 && sup.get('victim')!.state === 'running', 'restart');
-  assert.equal(sup.get('victim')!.exitSignal, null, 'cleared for the new run');
+  assert.equal(sup.get('victim')!.exitSignal, 'SIGKILL', 'the last exit stays visible after the restart');
   assert.notEqual(sup.get('victim')!.pid, first);
   assert.ok(events.some((e) => e.kind === 'exit' && e.message === 'killed by SIGKILL'));
 });

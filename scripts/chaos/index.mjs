@@ -1,0 +1,64 @@
+// Every chaos case, in table order, with where it runs: `ci: false` keeps a
+// case out of `npm test` (too slow: it waits out timeouts); `lane` lets the
+// runner overlap cases that mostly wait with the CPU-heavy ones.
+import { concurrentStarts, mixedStorm } from './races.mjs';
+import { crashCases } from './crash.mjs';
+import { fullBeforeStart, fullWhileRunning, readOnlyRoot, readOnlyStale, readOnlyUnderDaemon, stateDeleted } from './disk.mjs';
+import { clockJumps, deadOwner, orphanLock, pausedOwner } from './lock.mjs';
+import { garbageOverLive, metadataCases } from './metadata.mjs';
+import { aliasFlood, contentTypes, deepQueries, hugeBodies, malformed, methods, rssBound } from './http.mjs';
+import { connectionFlood, slowLoris } from './slow.mjs';
+import { fileModes, hostOrigin, introspection, plantedSymlinks, tokenCheck, tokenSecrecy, unsafeDirs } from './security.mjs';
+import { soakCase } from './soak.mjs';
+
+export { profile, runCase, stats } from './case.mjs';
+export { KNOWN } from './known.mjs';
+export { cliPath } from './run.mjs';
+
+const notInCi = (c) => ({ ...c, ci: false });
+
+/** All cases, in the order of the table. */
+export const CASES = [
+  concurrentStarts,
+  mixedStorm,
+  ...crashCases,
+  readOnlyRoot,
+  readOnlyStale,
+  readOnlyUnderDaemon,
+  fullBeforeStart,
+  fullWhileRunning,
+  stateDeleted,
+  pausedOwner,
+  deadOwner,
+  orphanLock,
+  notInCi(clockJumps),
+  ...metadataCases.map((c) => (c.id === 'bad-state.stranger-owner-too' ? notInCi(c) : c)),
+  garbageOverLive,
+  malformed,
+  contentTypes,
+  hugeBodies,
+  deepQueries,
+  notInCi(aliasFlood),
+  methods,
+  notInCi(rssBound),
+  slowLoris,
+  notInCi(connectionFlood),
+  tokenCheck,
+  tokenSecrecy,
+  hostOrigin,
+  introspection,
+  unsafeDirs,
+  fileModes,
+  plantedSymlinks,
+  soakCase,
+].map((c) => ({ ci: true, ...c, lane: laneOf(c) }));
+
+// Three lanes run side by side, each case after the other within its lane:
+// the CPU-heavy races and request floods in one, and in the others the cases
+// that mostly wait (a SIGSTOPped daemon, slow-loris, clock jumps, the soak),
+// each followed by shorter groups to balance the lanes.
+function laneOf(c) {
+  if (['lock.paused-owner', 'http.slow-loris'].includes(c.id) || c.group === 'Crash points' || c.group === 'Disk') return 'b';
+  if (['lock.clock-jump', 'bad-state.stranger-owner-too', 'soak.status-and-restarts', 'lock.dead-owner', 'lock.orphan-dir'].includes(c.id) || c.group === 'Security') return 'c';
+  return 'a';
+}
