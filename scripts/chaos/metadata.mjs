@@ -93,9 +93,11 @@ const VARIANTS = [
     name: 'stranger pid in daemon.json and the owner record, start times matching (state from before a reboot)',
     plant: async (run) => {
       const s = await spawnStranger(run);
-      const m = metadataFor(run, { pid: s.pid, processStartTime: s.startTime });
+      // Written in an earlier boot: pid and start time repeat across boots, the boot id does not.
+      const bootId = '00000000-0000-4000-8000-000000000000';
+      const m = metadataFor(run, { pid: s.pid, processStartTime: s.startTime, bootId });
       writeJson(run, m, true);
-      writeFileSync(run.file('daemon.owner.json'), JSON.stringify({ pid: s.pid, processStartTime: s.startTime, instanceId: m.instanceId }));
+      writeFileSync(run.file('daemon.owner.json'), JSON.stringify({ pid: s.pid, processStartTime: s.startTime, bootId, instanceId: m.instanceId }));
       return s;
     },
     status: [1, 4],

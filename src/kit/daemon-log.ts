@@ -1,4 +1,4 @@
-import { appendFileSync, openSync, closeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 
 /** Where the daemon's own messages go. */
 export interface DaemonLog {
@@ -14,16 +14,19 @@ export interface DaemonLog {
  * too, so `logs -f` works the same for both modes.
  */
 export function createDaemonLog(logFile: string, foreground: boolean): DaemonLog {
-  if (foreground) {
-    closeSync(openSync(logFile, 'a', 0o600));
-  }
+  if (foreground) closeSync(openLog(logFile));
   return {
     line(message) {
       const text = `${new Date().toISOString()} ${message}\n`;
       if (foreground) {
         process.stderr.write(text);
         try {
-          appendFileSync(logFile, text);
+          const fd = openLog(logFile);
+          try {
+            writeSync(fd, text);
+          } finally {
+            closeSync(fd);
+          }
         } catch {
           // The state dir may be gone (deleted under us); the terminal still has it.
         }
@@ -35,4 +38,12 @@ export function createDaemonLog(logFile: string, foreground: boolean): DaemonLog
       if (foreground) process.stdout.write(text);
     },
   };
+}
+
+/**
+ * Opens the log for appending, created 0600 if missing; a symlink planted in
+ * its place is refused (O_NOFOLLOW), never appended through.
+ */
+export function openLog(logFile: string): number {
+  return openSync(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
 }

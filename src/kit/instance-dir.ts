@@ -1,4 +1,5 @@
-import { lstatSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DaemonError, isErrno } from './errors.js';
 import { envPrefix, type InstancePaths } from './paths.js';
 
@@ -11,7 +12,7 @@ export function ensureInstanceDir(paths: InstancePaths, name = 'tend'): void {
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new DaemonError('STATE_UNSAFE', `creating the state dir ${paths.dir}: ${(err as Error).message}`, { cause: err });
+    throw new DaemonError('STATE_UNSAFE', `creating the state dir ${paths.dir}: ${whyNotCreated(paths.dir, err, name)}`, { cause: err });
   }
   checkSafe(paths.stateRoot, name);
   checkSafe(paths.dir, name);
@@ -36,4 +37,19 @@ function checkSafe(dir: string, name: string): void {
   if (st.mode & 0o022) {
     throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is writable by others; fix it with: chmod go-w ${dir}`);
   }
+}
+
+// A recursive mkdir reports ENOENT when an ancestor is read-only: name the
+// ancestor that really refuses, and how.
+function whyNotCreated(dir: string, err: unknown, name: string): string {
+  let existing = dirname(dir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch (denied) {
+    const code = (denied as NodeJS.ErrnoException).code;
+    const what = code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
+    return `${existing} ${what} (${code}); set ${envPrefix(name)}_STATE_DIR to a writable place`;
+  }
+  return (err as Error).message;
 }

@@ -3,7 +3,7 @@ import lockfile from 'proper-lockfile';
 import { DaemonError, isErrno } from './errors.js';
 import { readOwner, removeOwner, writeOwner, type Owner } from './owner.js';
 import type { InstancePaths } from './paths.js';
-import { inspectProcess } from './process-info.js';
+import { inspectProcess, sameBoot } from './process-info.js';
 
 /** proper-lockfile's stale time for the daemon lock; its mtime is refreshed every half of it. */
 export const LOCK_STALE_MS = 10_000;
@@ -100,6 +100,7 @@ export async function withGuard<T>(paths: InstancePaths, fn: () => T | Promise<T
 
 /** True when the recorded owner is that very process, still alive. */
 export function ownerAlive(owner: Owner): boolean {
+  if (!sameBoot(owner.bootId)) return false;
   const info = inspectProcess(owner.pid);
   if (info.kind !== 'alive') return false;
   return owner.processStartTime === null || info.startTime === null || owner.processStartTime === info.startTime;
@@ -110,6 +111,9 @@ function lockMain(paths: InstancePaths, staleMs: number, onCompromised: (err: Er
     lockfilePath: paths.lockDir,
     realpath: false,
     stale: staleMs,
+    // Refreshed every second (the least proper-lockfile allows): a lock dir
+    // removed under the daemon (rm -rf of the state dir) is noticed at once.
+    update: 1_000,
     retries: 0,
     onCompromised,
   });

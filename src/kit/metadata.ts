@@ -1,6 +1,6 @@
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, rmSync } from 'node:fs';
 import { isErrno } from './errors.js';
-import { unlinkQuiet, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** Bumped when a field changes meaning; readers refuse other versions. */
 export const METADATA_SCHEMA = 1;
@@ -11,6 +11,8 @@ export interface Metadata {
   pid: number;
   /** /proc start time of `pid` (see process-info); null where the OS has no /proc. */
   processStartTime: string | null;
+  /** The boot the daemon runs in; state from another boot is stale whatever holds its pid now. */
+  bootId: string | null;
   /** Random per start: tells this daemon from a later one with a reused pid. */
   instanceId: string;
   startedAt: string;
@@ -35,6 +37,7 @@ const FIELDS: Record<keyof Metadata, 'string' | 'number' | 'boolean' | 'string|n
   schema: 'number',
   pid: 'number',
   processStartTime: 'string|null',
+  bootId: 'string|null',
   instanceId: 'string',
   startedAt: 'string',
   version: 'string',
@@ -100,5 +103,7 @@ export function writeMetadata(file: string, metadata: Metadata): void {
 
 /** Removes daemon.json; already gone is fine. */
 export function removeMetadata(file: string): void {
-  unlinkQuiet(file);
+  // Whatever stands in its place (a directory made by hand included) would
+  // make the next atomic rename fail.
+  rmSync(file, { recursive: true, force: true });
 }

@@ -5,6 +5,8 @@ import { unlinkQuiet, writeFileAtomic } from './atomic-write.js';
 export interface Owner {
   pid: number;
   processStartTime: string | null;
+  /** The boot the owner ran in (see process-info bootId). */
+  bootId: string | null;
   instanceId: string;
 }
 
@@ -15,7 +17,8 @@ export function readOwner(file: string): Owner | null {
     if (typeof v.pid !== 'number' || !Number.isSafeInteger(v.pid) || v.pid <= 1) return null;
     if (typeof v.instanceId !== 'string') return null;
     const start = typeof v.processStartTime === 'string' ? v.processStartTime : null;
-    return { pid: v.pid, processStartTime: start, instanceId: v.instanceId };
+    const boot = typeof v.bootId === 'string' ? v.bootId : null;
+    return { pid: v.pid, processStartTime: start, bootId: boot, instanceId: v.instanceId };
   } catch {
     return null;
   }

@@ -95,3 +95,27 @@ function killZero(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+let bootIdCache: string | null | undefined;
+
+/**
+ * This boot's id (/proc/sys/kernel/random/boot_id), or null where there is
+ * none. Pids and start times restart at every boot: a record from another
+ * boot names a process that is certainly gone, whatever now has its pid.
+ */
+export function bootId(): string | null {
+  if (bootIdCache === undefined) {
+    try {
+      bootIdCache = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      bootIdCache = null;
+    }
+  }
+  return bootIdCache;
+}
+
+/** False only when both ids are known and differ. */
+export function sameBoot(recorded: string | null | undefined): boolean {
+  const now = bootId();
+  return !recorded || !now || recorded === now;
+}

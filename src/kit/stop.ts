@@ -73,7 +73,7 @@ export async function stopAndWait(paths: InstancePaths, options: StopOptions = {
  */
 export async function cleanState(paths: InstancePaths, pid?: number): Promise<void> {
   const { withGuard, ownerAlive } = await import('./lock.js');
-  await withGuard(paths, () => {
+  const clean = withGuard(paths, () => {
     const owner = readOwner(paths.ownerFile);
     if (owner && ownerAlive(owner)) return; // a new daemon took over meanwhile
     const read = readMetadata(paths.metadataFile);
@@ -81,6 +81,9 @@ export async function cleanState(paths: InstancePaths, pid?: number): Promise<vo
     removeMetadata(paths.metadataFile);
     removeOwner(paths.ownerFile);
     rmSync(paths.lockDir, { recursive: true, force: true });
+  });
+  await clean.catch((err: NodeJS.ErrnoException) => {
+    throw new DaemonError('STATE_UNREADABLE', `removing the stale state in ${paths.dir}: ${err.message}`, { cause: err });
   });
 }
 

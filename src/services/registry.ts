@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unlinkQuiet, writeFileAtomic } from '../kit/atomic-write.js';
-import { processStartTime } from '../kit/process-info.js';
+import { bootId, processStartTime, sameBoot } from '../kit/process-info.js';
 
 /** One process group a supervisor started. */
 export interface ServiceRecord {
@@ -23,6 +23,8 @@ export interface RegistryFile {
   version: 1;
   /** The supervising process, so a reaper can tell it is still alive. */
   owner: { pid: number; startTime: string | null };
+  /** The boot the records belong to (null where unknown). */
+  bootId: string | null;
   services: ServiceRecord[];
 }
 
@@ -66,6 +68,7 @@ export class ServiceRegistry {
     const content: RegistryFile = {
       version: 1,
       owner: { pid: process.pid, startTime: processStartTime(process.pid) },
+      bootId: bootId(),
       services: [...this.records.values()],
     };
     try {
@@ -87,13 +90,17 @@ export function readRegistry(file: string): RegistryFile | null {
     return null;
   }
   if (typeof data !== 'object' || data === null) return null;
-  const { owner, services } = data as Partial<RegistryFile>;
+  const { owner, services, bootId: boot } = data as Partial<RegistryFile>;
   if (!Array.isArray(services)) return null;
+  // Pids and start times restart at boot: records from another boot name
+  // processes that are gone, and matching them could hit strangers.
+  if (!sameBoot(typeof boot === 'string' ? boot : null)) return null;
   const valid = services.filter(isRecord);
   const ownerOk = typeof owner === 'object' && owner !== null && Number.isSafeInteger(owner.pid);
   return {
     version: 1,
     owner: ownerOk ? { pid: owner.pid, startTime: typeof owner.startTime === 'string' ? owner.startTime : null } : { pid: 0, startTime: null },
+    bootId: typeof boot === 'string' ? boot : null,
     services: valid,
   };
 }

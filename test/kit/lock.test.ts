@@ -7,7 +7,7 @@ import { test, type TestContext } from 'node:test';
 import { acquireLock, AlreadyRunningError, LOCK_STALE_MS, type HeldLock } from '../../src/kit/lock.js';
 import { readOwner, writeOwner } from '../../src/kit/owner.js';
 import { instancePaths, type InstancePaths } from '../../src/kit/paths.js';
-import { processStartTime } from '../../src/kit/process-info.js';
+import { processStartTime, bootId } from '../../src/kit/process-info.js';
 
 function instance(t: TestContext): InstancePaths {
   const root = mkdtempSync(join(tmpdir(), 'tend-lock-'));
@@ -17,7 +17,7 @@ function instance(t: TestContext): InstancePaths {
   return paths;
 }
 
-const me = (instanceId: string) => ({ pid: process.pid, processStartTime: processStartTime(process.pid), instanceId });
+const me = (instanceId: string) => ({ pid: process.pid, processStartTime: processStartTime(process.pid), bootId: bootId(), instanceId });
 
 function take(t: TestContext, paths: InstancePaths, instanceId: string): Promise<HeldLock> {
   return acquireLock(paths, {
@@ -61,7 +61,7 @@ test('acquireLock refuses while a live owner holds the lock: ALREADY_RUNNING nam
 test('acquireLock breaks at once a fresh lock whose recorded owner is dead', async (t) => {
   const paths = instance(t);
   mkdirSync(paths.lockDir);
-  writeOwner(paths.ownerFile, { pid: deadPid(), processStartTime: '1', instanceId: 'dead' });
+  writeOwner(paths.ownerFile, { pid: deadPid(), processStartTime: '1', bootId: null, instanceId: 'dead' });
   const began = Date.now();
   await take(t, paths, 'new');
   assert.ok(Date.now() - began < LOCK_STALE_MS / 2, 'it waited for the lock to go stale');
@@ -79,7 +79,7 @@ test('acquireLock treats an owner record whose start time does not match its pid
   const paths = instance(t);
   mkdirSync(paths.lockDir);
   // Our own pid, but a start time that is not ours: a reused pid, not the owner.
-  writeOwner(paths.ownerFile, { pid: process.pid, processStartTime: 'not-this-process', instanceId: 'old' });
+  writeOwner(paths.ownerFile, { pid: process.pid, processStartTime: 'not-this-process', bootId: null, instanceId: 'old' });
   await take(t, paths, 'new');
   assert.equal(readOwner(paths.ownerFile)?.instanceId, 'new');
 });

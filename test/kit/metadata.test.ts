@@ -6,6 +6,7 @@ const VALID: Metadata = {
   schema: METADATA_SCHEMA,
   pid: 4242,
   processStartTime: '123456',
+  bootId: null,
   instanceId: '5b0c5d2e-1f0e-4a36-9f55-2a8f6f0d2b61',
   startedAt: '2026-01-01T00:00:00.000Z',
   version: '1.2.3',
@@ -60,6 +61,7 @@ test('parseMetadata names each field of the wrong type', () => {
   const wrong: Record<keyof Metadata, unknown> = {
     schema: '1',
     pid: '4242',
+    bootId: 7,
     processStartTime: 123456,
     instanceId: 7,
     startedAt: null,

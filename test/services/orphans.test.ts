@@ -89,6 +89,7 @@ test('reapOrphans never signals a live pid whose start time differs from the rec
   const startTime = processStartTime(pid)!;
   const file: RegistryFile = {
     version: 1,
+    bootId: null,
     owner: { pid: 999_999_999, startTime: '1' },
     services: [
       { name: 'later', pid, pgid: pid, startTime: String(BigInt(startTime) + 100n) },
@@ -108,6 +109,7 @@ test('reapOrphans leaves alone the services of a supervisor that is still alive'
   const victim = sleeper(t);
   const file: RegistryFile = {
     version: 1,
+    bootId: null,
     owner: { pid: owner, startTime: processStartTime(owner) },
     services: [{ name: 'x', pid: victim, pgid: victim, startTime: processStartTime(victim)! }],
   };

@@ -6,6 +6,10 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Largest request body accepted; GraphQL requests to a daemon are tiny. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Open connections at most; a local tool needs a handful. */
+export const MAX_CONNECTIONS = 256;
+/** A connection that sends nothing for this long is closed (SSE keeps itself alive every 12 s). */
+export const IDLE_SOCKET_MS = 60_000;
 
 /** A bound HTTP server and how to take it down. */
 export interface Listening {
@@ -26,19 +30,20 @@ export function listen(host: string, port: number): Promise<Listening> {
     res.writeHead(503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ errors: [{ message: 'the daemon is starting' }] }));
   };
-  const server = createServer((req, res) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > MAX_BODY_BYTES || (req.method === 'POST' && req.headers['transfer-encoding'])) {
-      res.writeHead(length > MAX_BODY_BYTES ? 413 : 411, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ errors: [{ message: `request body must have a Content-Length of at most ${MAX_BODY_BYTES} bytes` }] }));
+  // Slow-loris: headers and body must arrive promptly, checked every second
+  // (Node's default check runs every 30 s).
+  const server = createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+    const refusal = refuse(req);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ errors: [{ message: refusal.message }] }));
       req.destroy();
       return;
     }
     handler(req, res);
   });
-  // Slow-loris: a client must send its headers and body promptly.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.maxConnections = MAX_CONNECTIONS;
+  server.timeout = IDLE_SOCKET_MS;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {
@@ -47,6 +52,20 @@ export function listen(host: string, port: number): Promise<Listening> {
       resolve({ server, port: bound, setHandler: (h) => void (handler = h), close: (drainMs) => closeServer(server, drainMs) });
     });
   });
+}
+
+// Refused before GraphQL sees them: oversized or unsized bodies, and any POST
+// that is not JSON (form posts are how a browser page would try CSRF).
+function refuse(req: IncomingMessage): { status: number; message: string } | null {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > MAX_BODY_BYTES) return { status: 413, message: `request body is over ${MAX_BODY_BYTES} bytes` };
+  if (req.method !== 'POST') return null;
+  if (req.headers['transfer-encoding']) return { status: 411, message: 'a POST needs a Content-Length' };
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && type !== 'application/graphql-response+json') {
+    return { status: 415, message: 'a POST must be application/json' };
+  }
+  return null;
 }
 
 async function closeServer(server: Server, drainMs: number): Promise<void> {
