@@ -5,6 +5,7 @@
 // $TEND_CHAOS_CLI) in its own temp state dir and project, port 0, and kills
 // by pid whatever it started. Cases that mostly wait run beside the others.
 // Usage: node scripts/chaos.mjs [--profile short|long] [--only SUBSTR[,SUBSTR]] [--markdown] [--json]
+// (--markdown adds the table for the README; --json prints only the results as JSON)
 // Exit: 1 when a case fails that is not a known bug (scripts/chaos/known.mjs).
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -51,10 +52,9 @@ const seconds = (Date.now() - started) / 1000;
 
 if (values.json) {
   console.log(JSON.stringify({ profile: p.name, seconds, results: ordered }, null, 2));
-} else if (values.markdown) {
-  console.log(markdown(ordered));
 } else {
   console.log(text(ordered));
+  if (values.markdown) console.log(`\n${markdown(ordered)}`);
 }
 const count = (s) => ordered.filter((r) => r.status === s).length;
 console.log(`\n${ordered.length} cases in ${seconds.toFixed(0)} s (profile ${p.name}): ${count('pass')} pass, ${count('fail')} fail, ${count('known')} known bugs, ${count('xpass')} fixed (remove from known.mjs), ${count('skip')} skipped`);

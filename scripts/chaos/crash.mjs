@@ -49,7 +49,8 @@ async function midDrain(run) {
 async function recover(run, c) {
   const ok = await run.cli(['start']);
   c.expect(ok.code === 0, `recovery ${describe(ok)}`);
-  c.expect(ok.ms < 5_000, `recovery took ${ok.ms} ms`);
+  // Waiting out the lock's stale time (10 s) would show here; a loaded machine's slow start would not.
+  c.expect(ok.ms < 9_000, `recovery took ${ok.ms} ms`);
   const stop = await run.cli(['stop']);
   c.expect(stop.code === 0, `final ${describe(stop)}`);
   const left = await settleDaemons(run, 0, 3_000);

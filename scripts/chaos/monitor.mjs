@@ -1,20 +1,46 @@
 // Watching a run's daemons over time: how many processes are in daemon mode
 // and how many of them serve a listener, sampled while a storm runs.
-import { listeningPids, sleep } from './proc.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { alive, listeningPids, sleep } from './proc.mjs';
+
+/** Live pids named as a daemon by the run's state files (daemon.json, daemon.owner.json). */
+export function recordedDaemons(run) {
+  const pids = new Set();
+  let dirs = [];
+  try {
+    dirs = readdirSync(run.stateDir);
+  } catch {
+    return [];
+  }
+  for (const d of dirs) {
+    for (const f of ['daemon.json', 'daemon.owner.json']) {
+      try {
+        const pid = JSON.parse(readFileSync(join(run.stateDir, d, f), 'utf8')).pid;
+        if (Number.isSafeInteger(pid) && pid > 1 && alive(pid)) pids.add(pid);
+      } catch {
+        // Missing or mid-rename.
+      }
+    }
+  }
+  return [...pids];
+}
 
 /**
  * Samples the run's daemons every `intervalMs` until `stop()`, which returns
- * { samples, maxServing, maxProcs, overlaps }: `overlaps` lists the samples
- * where more than one daemon process held a listening socket.
+ * { samples, maxServing, maxProcs, maxRecorded, overlaps }: `maxRecorded` is
+ * the most live pids the state files named as daemons at once; `overlaps`
+ * lists the samples where more than one daemon process held a listening socket.
  */
 export function watchDaemons(run, intervalMs = 50) {
-  const seen = { samples: 0, maxServing: 0, maxProcs: 0, overlaps: [] };
+  const seen = { samples: 0, maxServing: 0, maxProcs: 0, maxRecorded: 0, overlaps: [] };
   const sample = () => {
     const pids = run.daemons();
     const serving = listeningPids(pids);
     seen.samples++;
     seen.maxProcs = Math.max(seen.maxProcs, pids.length);
     seen.maxServing = Math.max(seen.maxServing, serving.length);
+    seen.maxRecorded = Math.max(seen.maxRecorded, recordedDaemons(run).length);
     if (serving.length > 1 && seen.overlaps.length < 20) seen.overlaps.push({ at: new Date().toISOString(), pids: serving });
   };
   const timer = setInterval(sample, intervalMs);

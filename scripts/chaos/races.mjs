@@ -21,6 +21,7 @@ export const concurrentStarts = {
       const codes = {};
       let maxServing = 0;
       let maxProcs = 0;
+      let maxRecorded = 0;
       let prev = null;
       for (let r = 0; r < rounds; r++) {
         if (prev !== null && r % 2 === 1) {
@@ -35,6 +36,8 @@ export const concurrentStarts = {
         const seen = watch.stop();
         maxServing = Math.max(maxServing, seen.maxServing);
         maxProcs = Math.max(maxProcs, seen.maxProcs);
+        maxRecorded = Math.max(maxRecorded, seen.maxRecorded);
+        c.expect(seen.maxRecorded <= 1, `round ${r}: the state files named ${seen.maxRecorded} live daemons at once`);
         for (const res of results) {
           codes[res.code] = (codes[res.code] ?? 0) + 1;
           times.push(res.ms);
@@ -55,7 +58,7 @@ export const concurrentStarts = {
       c.expect(run.leftovers().length === 0, `files left: ${run.leftovers()}`);
       const t = stats(times);
       return {
-        figures: `${rounds} rounds, ${rounds * n} starts, exits ${fmtCodes(codes)}; max serving ${maxServing}, max daemon procs ${maxProcs}; start p50 ${t.p50} ms, max ${t.max} ms; orphans ${orphans.length}`,
+        figures: `${rounds} rounds, ${rounds * n} starts, exits ${fmtCodes(codes)}; max serving ${maxServing} (state files named ≤ ${maxRecorded} live), daemon-mode procs ≤ ${maxProcs} (losers exit before binding); start p50 ${t.p50} ms, max ${t.max} ms; orphans ${orphans.length}`,
         failures: c.failures,
       };
     }),
@@ -102,6 +105,7 @@ export const mixedStorm = {
       );
       const seen = watch.stop();
       c.expect(seen.maxServing <= 1, `${seen.maxServing} daemons served at once: ${JSON.stringify(seen.overlaps)}`);
+      c.expect(seen.maxRecorded <= 1, `the state files named ${seen.maxRecorded} live daemons at once`);
       const stop = await run.cli(['stop']);
       c.expect(stop.code === 0, `final ${describe(stop)}`);
       const orphans = await settleDaemons(run, 0, 5_000);
@@ -110,7 +114,7 @@ export const mixedStorm = {
       const hist = Object.entries(byCmd).map(([cmd, h]) => `${cmd} ${fmtCodes(h)}`).join('; ');
       const notes = Object.entries(failuresSeen).map(([k, v]) => `${v}× ${k}`);
       return {
-        figures: `seed ${seed}, ${workers}×${ops} ops: ${hist}; max serving ${seen.maxServing}, max daemon procs ${seen.maxProcs}; orphans ${orphans.length}`,
+        figures: `seed ${seed}, ${workers}×${ops} ops: ${hist}; max serving ${seen.maxServing} (state files named ≤ ${seen.maxRecorded} live), daemon-mode procs ≤ ${seen.maxProcs}; orphans ${orphans.length}`,
         notes,
         failures: c.failures,
       };

@@ -63,8 +63,8 @@ export const slowLoris = {
         clearInterval(drip);
         for (const r of o.sockets) r.s.destroy();
       }
-      const bad = probes.filter((r) => r.status !== 200 || r.ms > 2_000);
-      c.expect(bad.length === 0, `${bad.length}/${probes.length} status queries failed or took > 2 s while under attack`);
+      const bad = probes.filter((r) => r.status !== 200 || r.ms > 3_000);
+      c.expect(bad.length === 0, `${bad.length}/${probes.length} status queries failed or took > 3 s while under attack`);
       const closed = (kind) => o.sockets.filter((r) => r.kind === kind).map((r) => r.closedAt ?? Infinity);
       const fig = [];
       for (const [kind, limit] of [['headers', HEADERS_DEADLINE_S], ['idle', HEADERS_DEADLINE_S], ['body', BODY_DEADLINE_S]]) {
@@ -91,6 +91,7 @@ export const connectionFlood = {
       const up = await run.cli(['start']);
       c.expect(up.code === 0, `start: ${describe(up)}`);
       const ep = endpointOf(run);
+      const baseline = fdCount(ep.pid) ?? 0;
       const n = p.pick({ ci: 500, short: 2000, long: 5000 });
       const o = opener(ep, Date.now());
       for (let i = 0; i < n; i++) o.open('idle');
@@ -98,11 +99,11 @@ export const connectionFlood = {
       const fds = fdCount(ep.pid);
       const res = await post(ep, { query: '{ status { pid } }' }, {}, { timeoutMs: 5_000 });
       c.expect(res.status === 200 && res.ms < 2_000, `status under ${n} idle connections: ${res.status ?? 'none'} in ${res.ms} ms`);
-      const accepted = fds - (fdCount(ep.pid) !== null ? 20 : 0);
+      const held = (fds ?? 0) - baseline;
       for (const r of o.sockets) r.s.destroy();
       const stop = await run.cli(['stop']);
       c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `stop: ${describe(stop)}`);
-      return { figures: `${n} idle connections: daemon fds ${fds} (no connection cap: ~${accepted} held); status ${res.status} in ${res.ms} ms`, failures: c.failures };
+      return { figures: `${n} idle connections: daemon fds ${baseline}→${fds} (no connection cap: ${held} held); status ${res.status} in ${res.ms} ms`, failures: c.failures };
     }),
 };
 
