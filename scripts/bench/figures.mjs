@@ -263,10 +263,12 @@ async function tendServicesRss(n) {
 }
 
 export async function figServicesRss(ctx) {
+  const r1 = [];
   const r20 = [];
   const r100 = [];
   const per = [];
   for (let i = 0; i < ctx.rssRuns; i++) {
+    r1.push(await tendServicesRss(1));
     r20.push(await tendServicesRss(20));
     r100.push(await tendServicesRss(100));
     per.push((r100.at(-1) - r20.at(-1)) / 80);
@@ -276,6 +278,7 @@ export async function figServicesRss(ctx) {
     return row({ id, label, unit: 'MiB', value: s.median, min: s.min, max: s.max, n: s.n, target, targetOn: 'value', details: { values: v } });
   };
   return [
+    mk('rss-1', 'daemon RSS, 1 service', r1, null),
     mk('rss-20', 'daemon RSS, 20 services', r20, null),
     mk('rss-100', 'daemon RSS, 100 services', r100, null),
     mk('rss-per-service', 'RSS per extra service ((100−20)/80)', per, atMost(1, ' MiB')),
