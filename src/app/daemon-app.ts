@@ -26,10 +26,13 @@ export const tendApp: DaemonApp<TendState> = {
     return loadProjectConfig(projectDir).daemon;
   },
   async start(ctx) {
-    const { loadProjectConfig, diffConfigs } = await import('../services/config/index.js');
-    const { Supervisor, reapOrphans } = await import('../services/supervisor.js');
-    const { serviceResolvers } = await import('./graphql.js');
-    const { foregroundPrinter } = await import('./foreground.js');
+    // Together: each import is a file to read and compile, and start waits on all.
+    const [{ loadProjectConfig, diffConfigs }, { Supervisor, reapOrphans }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
+      import('../services/config/index.js'),
+      import('../services/supervisor.js'),
+      import('./graphql.js'),
+      import('./foreground.js'),
+    ]);
     const config = loadProjectConfig(ctx.projectDir);
     const reaped = await reapOrphans(ctx.paths.dir, { log: ctx.log });
     if (reaped.killed.length) ctx.log(`stopped ${reaped.killed.length} service process(es) left by a killed daemon: ${reaped.killed.join(', ')}`);

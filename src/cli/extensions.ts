@@ -2,7 +2,7 @@ import type { CliExtensions, CommandSpec } from '../kit/cli/spec.js';
 import { ENDPOINT_OPTIONS, STOP_OPTIONS } from '../kit/cli/spec.js';
 import { row } from '../kit/cli/format.js';
 import type { ServiceInfo } from '../services/types.js';
-import { servicesSummary } from './service-format.js';
+import { servicesSummary } from './service-summary.js';
 
 const SERVICES = { services: { describe: 'service names (none: the daemon and every service)', type: 'string', array: true } } as const;
 const WAIT = {

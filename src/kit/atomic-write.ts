@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -8,7 +7,9 @@ import { basename, dirname, join } from 'node:path';
  * planted symlink is never followed), fsynced, then renamed over the target.
  */
 export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // pid + a random part only keep writers apart; 'wx' below is what makes it
+  // safe. Not node:crypto: `status` reads metadata through this module.
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomHex8()}.tmp`);
   // 'wx' = O_CREAT|O_EXCL: fails instead of following anything already there.
   const fd = openSync(tmp, 'wx', mode);
   try {
@@ -27,6 +28,10 @@ export function writeFileAtomic(file: string, data: string, mode = 0o600): void 
     throw err;
   }
   fsyncDir(dirname(file));
+}
+
+function randomHex8(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
 }
 
 /** Removes a file, ignoring that it is already gone. */

@@ -1,17 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { DaemonApp, DaemonContext, DaemonDefinition } from './define.js';
-import { createDaemonLog } from './daemon-log.js';
+import { closeSync, existsSync, writeSync } from 'node:fs';
+import { createDaemonLog, openLog } from './daemon-log.js';
 import { DaemonError } from './errors.js';
 import { ensureInstanceDir } from './instance-dir.js';
 import { acquireLock, AlreadyRunningError, type HeldLock } from './lock.js';
 import { readMetadata, removeMetadata, writeMetadata, type Metadata } from './metadata.js';
 import type { InstancePaths } from './paths.js';
-import { processStartTime } from './process-info.js';
+import { bootId, processStartTime } from './process-info.js';
 import type { ReadyPipe } from './ready-pipe.js';
-import { createDaemonApp } from './server/app.js';
 import { hostsFor } from './server/guard.js';
 import { listen, type Listening } from './server/listen.js';
+import { selfQuery } from './server/self-query.js';
 import type { LiveStatus } from './status-shape.js';
 
 /** How the daemon process was asked to run. */
@@ -30,6 +31,8 @@ export interface DaemonRunOptions {
   fault?: string;
   introspection?: boolean;
   drainMs?: number;
+  /** A query whose answer goes on the ready pipe (what `start` would ask right after). */
+  readyQuery?: string;
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
@@ -122,11 +125,15 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   try {
     await fault('before-lock');
     lock = await acquireLock(paths, {
-      owner: { pid: process.pid, processStartTime: processStartTime(process.pid), instanceId },
+      owner: { pid: process.pid, processStartTime: processStartTime(process.pid), bootId: bootId(), instanceId },
       onCompromised: (err) => requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
     });
     await fault('after-lock');
     throwIfStopping(stopper.signal);
+    // yoga and graphql are compiled only by the daemon that won the lock (a
+    // losing racer has exited by now), while the tool's code loads.
+    const server$ = import('./server/app.js');
+    server$.catch(() => {}); // awaited below; an early failure must not leave it unhandled
     app = await def.load();
     server = await listen(options.host, options.port).catch((err: NodeJS.ErrnoException) => {
       throw new DaemonError(err.code ?? 'START_FAILED', err.message, { cause: err });
@@ -139,6 +146,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     state = started;
     throwIfStopping(stopper.signal);
     const allowed = hostsFor(options.host, bound.port);
+    const { createDaemonApp } = await server$;
     const yoga = createDaemonApp({
       token,
       allowedHosts: () => allowed,
@@ -162,6 +170,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
       schema: 1,
       pid: process.pid,
       processStartTime: processStartTime(process.pid),
+      bootId: bootId(),
       instanceId,
       startedAt: startedAt.toISOString(),
       version: def.version,
@@ -177,7 +186,8 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     await fault('after-metadata');
     await fault('before-ready');
     throwIfStopping(stopper.signal);
-    pipe.send({ ok: true, pid: process.pid, endpoint: metadata.endpoint, instanceId });
+    const data = options.readyQuery && pipe.open ? await selfQuery(yoga, metadata, options.readyQuery) : undefined;
+    pipe.send({ ok: true, pid: process.pid, endpoint: metadata.endpoint, instanceId, ...(data ? { data } : {}) });
     log.line(`ready: pid ${process.pid}, ${metadata.endpoint}, project ${paths.projectDir}`);
   } catch (err) {
     const e = err instanceof AlreadyRunningError ? err : toDaemonError(err);
@@ -191,7 +201,23 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     throw e;
   }
 
+  const stateWatch = watchState(paths, () => {
+    // Its files are gone (rm -rf of the state dir): nothing can find or stop
+    // this daemon any more, and the next start would run a second one. Stop
+    // now, before that start can bind, and say so where `logs` will look.
+    const why = `the state dir ${paths.dir} was removed under the running daemon`;
+    try {
+      ensureInstanceDir(paths, def.name);
+      const fd = openLog(paths.logFile);
+      writeSync(fd, `${new Date().toISOString()} stopping: ${why}\n`);
+      closeSync(fd);
+    } catch {
+      // Not writable any more: the old log (still open) gets the line below.
+    }
+    requestStop(why, 1);
+  });
   await new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve(), { once: true }));
+  clearInterval(stateWatch);
   await teardown();
   log.line(`stopped (exit ${exitCode})`);
   return exitCode;
@@ -219,4 +245,20 @@ function toDaemonError(err: unknown): DaemonError {
   if (err instanceof DaemonError) return err;
   const e = err as NodeJS.ErrnoException;
   return new DaemonError(e?.code ?? 'START_FAILED', e?.message ?? String(err), { cause: err });
+}
+
+/** How often a running daemon checks that its lock and owner record still exist. */
+export const STATE_CHECK_MS = 200;
+
+// proper-lockfile notices a removed lock only at its next refresh; this
+// notices within STATE_CHECK_MS, well before a new daemon can be ready.
+function watchState(paths: InstancePaths, onGone: () => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    if (!existsSync(paths.lockDir) || !existsSync(paths.ownerFile)) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, STATE_CHECK_MS);
+  timer.unref();
+  return timer;
 }

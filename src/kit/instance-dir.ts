@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DaemonError, isErrno } from './errors.js';
 import { envPrefix, type InstancePaths } from './paths.js';
@@ -16,6 +16,15 @@ export function ensureInstanceDir(paths: InstancePaths, name = 'tend'): void {
   }
   checkSafe(paths.stateRoot, name);
   checkSafe(paths.dir, name);
+  // The lock dirs are made with mkdir, which does not follow a symlink but
+  // fails on one forever: one planted there is removed, never followed.
+  for (const lockDir of [paths.lockDir, paths.guardDir]) {
+    try {
+      if (lstatSync(lockDir).isSymbolicLink()) unlinkSync(lockDir);
+    } catch {
+      // Absent: the normal case.
+    }
+  }
 }
 
 function checkSafe(dir: string, name: string): void {

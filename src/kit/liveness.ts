@@ -4,7 +4,7 @@ import { DaemonError } from './errors.js';
 import { readMetadata, type Metadata } from './metadata.js';
 import { readOwner } from './owner.js';
 import type { InstancePaths } from './paths.js';
-import { inspectProcess } from './process-info.js';
+import { inspectProcess, sameBoot } from './process-info.js';
 import { STATUS_SELECTION, type LiveStatus } from './status-shape.js';
 
 /** What is known about an instance's daemon. Every state is named. */
@@ -37,12 +37,12 @@ export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = 
   if (read.kind === 'missing') return withoutMetadata(paths);
   if (read.kind === 'invalid') {
     const owner = readOwner(paths.ownerFile);
-    const pid = owner && identity(owner.pid, owner.processStartTime) === 'same' ? owner.pid : null;
+    const pid = owner && identity(owner.pid, owner.processStartTime, owner.bootId) === 'same' ? owner.pid : null;
     const reason = `${paths.metadataFile} is unreadable: ${read.reason}`;
     return { state: 'unknown', reason, metadata: null, confirmedPid: pid };
   }
   const metadata = read.metadata;
-  const who = identity(metadata.pid, metadata.processStartTime);
+  const who = identity(metadata.pid, metadata.processStartTime, metadata.bootId);
   if (who === 'dead') return { state: 'stale', reason: `pid ${metadata.pid} is gone; its state was left behind`, metadata };
   if (who === 'other') {
     const reason = `pid ${metadata.pid} now belongs to another process; the daemon's state was left behind`;
@@ -59,26 +59,55 @@ export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = 
     return { state: 'unknown', reason: `pid ${metadata.pid} is alive but holds no lock`, metadata, confirmedPid: null };
   }
   const confirmedPid = who === 'same' ? metadata.pid : null;
-  const selection = `status ${STATUS_SELECTION} ${options.extraSelection ?? ''}`;
   try {
-    const data = await graphqlRequest<{ status: LiveStatus } & Record<string, unknown>>(metadata, `{ ${selection} }`, {}, {
+    const data = await graphqlRequest<StatusAnswer>(metadata, statusQuery(options.extraSelection), {}, {
       timeoutMs: options.timeoutMs ?? 3_000,
     });
-    if (data.status.instanceId !== metadata.instanceId || data.status.pid !== metadata.pid) {
+    const running = runningState(metadata, data);
+    if (!running) {
       const reason = `${metadata.endpoint} answers for another daemon (pid ${data.status.pid})`;
       return { state: 'unknown', reason, metadata, confirmedPid };
     }
-    const { status: live, ...extra } = data;
-    return { state: 'running', metadata, live, extra };
+    return running;
   } catch (err) {
     const why = err instanceof DaemonError ? err.message : String(err);
     return { state: 'unknown', reason: `pid ${metadata.pid} is alive but its endpoint does not answer: ${why}`, metadata, confirmedPid };
   }
 }
 
+/**
+ * The daemon's pid when the process itself confirms it, with no request: the
+ * metadata's pid alive with its recorded start time, holding the lock. Then
+ * `probeDaemon` would confirm that same pid whatever the endpoint answered.
+ * Null when only a full probe can tell.
+ */
+export function confirmedDaemon(paths: InstancePaths): { pid: number; metadata: Metadata } | null {
+  const read = readMetadata(paths.metadataFile);
+  if (read.kind !== 'ok') return null;
+  const { metadata } = read;
+  if (identity(metadata.pid, metadata.processStartTime, metadata.bootId) !== 'same') return null;
+  return holdsLock(paths, metadata.pid) ? { pid: metadata.pid, metadata } : null;
+}
+
+/** What the status query returns: the kit's status and a tool's own fields. */
+export type StatusAnswer = { status: LiveStatus } & Record<string, unknown>;
+
+/** The query that probes a daemon: its whole status, plus a tool's own fields. */
+export function statusQuery(extraSelection?: string): string {
+  return `{ status ${STATUS_SELECTION} ${extraSelection ?? ''} }`;
+}
+
+/** The running state from the daemon's answer; null when it answers for another daemon. */
+export function runningState(metadata: Metadata, data: StatusAnswer): Extract<DaemonState, { state: 'running' }> | null {
+  if (data.status?.instanceId !== metadata.instanceId || data.status.pid !== metadata.pid) return null;
+  const { status: live, ...extra } = data;
+  return { state: 'running', metadata, live, extra };
+}
+
 /** 'same': that very process; 'alive': a live pid we cannot tell apart (no /proc); 'other': pid reused; 'dead'. */
-export function identity(pid: number, startTime: string | null): 'same' | 'alive' | 'other' | 'dead' {
+export function identity(pid: number, startTime: string | null, boot: string | null = null): 'same' | 'alive' | 'other' | 'dead' {
   const info = inspectProcess(pid);
+  if (!sameBoot(boot)) return info.kind === 'dead' ? 'dead' : 'other';
   if (info.kind === 'dead') return 'dead';
   if (startTime === null || info.startTime === null) return 'alive';
   return info.startTime === startTime ? 'same' : 'other';
@@ -86,7 +115,7 @@ export function identity(pid: number, startTime: string | null): 'same' | 'alive
 
 function withoutMetadata(paths: InstancePaths): DaemonState {
   const owner = readOwner(paths.ownerFile);
-  if (owner && identity(owner.pid, owner.processStartTime) === 'same') {
+  if (owner && identity(owner.pid, owner.processStartTime, owner.bootId) === 'same') {
     const reason = `pid ${owner.pid} holds the lock but has not written its metadata (starting or stopping)`;
     return { state: 'unknown', reason, metadata: null, confirmedPid: owner.pid };
   }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { DaemonDefinition } from './define.js';
 import { DaemonError } from './errors.js';
 import { DAEMON_COMMAND, markerName } from './cli/daemon-entry.js';
@@ -18,6 +17,7 @@ export async function main(
   if (argv[0] === DAEMON_COMMAND && process.env[marker] === '1') {
     // The daemon's own shutdown path is the one place that exits by itself:
     // whatever a tool left open must not keep a stopped daemon alive.
+    const { daemonMode } = await import('./daemon-mode.js');
     process.exit(await daemonMode(def, argv.slice(1)));
   }
   const json = argv.includes('--json');
@@ -48,37 +48,5 @@ export async function main(
     return known ? err.exitCode : 1;
   } finally {
     process.off('SIGINT', onInterrupt);
-  }
-}
-
-async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Promise<number> {
-  // The marker must not reach anything the daemon spawns.
-  delete process.env[markerName(def.name)];
-  const { values } = parseArgs({
-    args: argv,
-    options: { dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'state-root': { type: 'string' } },
-  });
-  const { instancePaths, stateRoot } = await import('./paths.js');
-  const { openReadyPipe } = await import('./ready-pipe.js');
-  const { runDaemon } = await import('./daemon-main.js');
-  const prefix = def.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-  const paths = instancePaths(values['state-root'] ?? stateRoot({ name: def.name }), values.dir!);
-  process.title = `${def.name} daemon ${values.dir}`;
-  const pipe = openReadyPipe(true);
-  try {
-    return await runDaemon(def, {
-      paths,
-      host: values.host ?? '127.0.0.1',
-      port: Number(values.port ?? 0),
-      foreground: false,
-      pipe,
-      fault: process.env[`${prefix}_TEST_FAULT`],
-      introspection: process.env[`${prefix}_GRAPHQL_INTROSPECTION`] === '1',
-    });
-  } catch (err) {
-    // Already reported on the ready pipe; the log gets the detail.
-    pipe.send({ ok: false, code: (err as DaemonError).code ?? 'START_FAILED', message: (err as Error).message });
-    process.stderr.write(`${new Date().toISOString()} daemon exiting: ${(err as Error).message}\n`);
-    return 1;
   }
 }

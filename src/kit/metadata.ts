@@ -63,6 +63,8 @@ export function parseMetadata(text: string): MetadataRead {
     return { kind: 'invalid', reason: 'it is not a JSON object' };
   }
   const record = value as Record<string, unknown>;
+  // Written before boot ids were recorded, or by hand: unknown, not invalid.
+  if (record.bootId === undefined) record.bootId = null;
   for (const [key, type] of Object.entries(FIELDS)) {
     const v = record[key];
     const ok = type === 'string|null' ? v === null || typeof v === 'string' : typeof v === type;

@@ -5,7 +5,14 @@ export const READY_FD = 3;
 
 /** The one line a daemon writes on the ready pipe. */
 export type ReadyMessage =
-  | { ok: true; pid: number; endpoint: string; instanceId: string }
+  | {
+      ok: true;
+      pid: number;
+      endpoint: string;
+      instanceId: string;
+      /** The daemon's answer to the parent's status query, so `start` prints without a second round trip. */
+      data?: Record<string, unknown>;
+    }
   | { ok: false; code: string; message: string; pid?: number };
 
 /** The child's end of the ready pipe; a no-op when there is none (foreground). */
@@ -56,7 +63,10 @@ function isSocket(fd: number): boolean {
 export function parseReadyMessage(line: string): ReadyMessage | null {
   try {
     const v = JSON.parse(line) as Partial<ReadyMessage>;
-    if (v.ok === true && typeof v.pid === 'number' && typeof v.endpoint === 'string') return v as ReadyMessage;
+    if (v.ok === true && typeof v.pid === 'number' && typeof v.endpoint === 'string') {
+      if ('data' in v && (typeof v.data !== 'object' || v.data === null)) delete v.data;
+      return v as ReadyMessage;
+    }
     if (v.ok === false && typeof v.code === 'string' && typeof v.message === 'string') return v as ReadyMessage;
   } catch {
     // Not JSON: reported by the caller as a broken pipe message.

@@ -1,9 +1,12 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
+import { openLog } from './daemon-log.js';
 import { DaemonError, TimeoutError } from './errors.js';
 import { ensureInstanceDir } from './instance-dir.js';
-import { probeDaemon, type DaemonState } from './liveness.js';
+import { probeDaemon, runningState, statusQuery, type DaemonState, type StatusAnswer } from './liveness.js';
 import { readTail } from './log-tail.js';
+import { readMetadata } from './metadata.js';
 import type { InstancePaths } from './paths.js';
+import type { ReadyMessage } from './ready-pipe.js';
 import { spawnDetached } from './spawn.js';
 import { cleanState } from './stop.js';
 import { waitForExit } from './wait-exit.js';
@@ -47,14 +50,20 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   if (before.state === 'running') return { alreadyRunning: true, daemon: before };
 
   ensureInstanceDir(paths, options.name);
-  const logFd = openSync(paths.logFile, 'a', 0o600);
+  let logFd: number;
+  try {
+    logFd = openLog(paths.logFile);
+  } catch (err) {
+    throw new DaemonError('STATE_UNSAFE', `opening the log ${paths.logFile}: ${(err as Error).message}`, { cause: err });
+  }
   const logOffset = fstatSync(logFd).size;
   let spawned;
   try {
     spawned = spawnDetached({
       // The state root as resolved here: a relative <NAME>_STATE_DIR would
       // resolve elsewhere in the daemon, whose cwd is the project.
-      args: [...options.daemonArgs, '--state-root', paths.stateRoot],
+      // The daemon answers the status query on the ready pipe: no second round trip.
+      args: [...options.daemonArgs, '--state-root', paths.stateRoot, '--ready-query', statusQuery(options.extraSelection)],
       env: options.env,
       cwd: paths.projectDir,
       logFd,
@@ -69,7 +78,8 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   const tail = () => formatTail(readTail(paths.logFile, LOG_TAIL_LINES, logOffset));
 
   if (outcome.kind === 'message' && outcome.message.ok) {
-    return { alreadyRunning: false, daemon: await waitRunning(paths, deadline, options.extraSelection) };
+    const daemon = fromReady(paths, outcome.message) ?? (await waitRunning(paths, deadline, options.extraSelection));
+    return { alreadyRunning: false, daemon };
   }
   if (outcome.kind === 'message' && !outcome.message.ok && outcome.message.code === 'ALREADY_RUNNING') {
     // Another start won the race; report its daemon once it serves. Not
@@ -94,6 +104,15 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
     'START_TIMEOUT',
     `the daemon was not ready within ${options.waitTimeoutMs / 1000}s and was stopped${tail()}`,
   );
+}
+
+// The ready message's answer, checked against the metadata the daemon wrote
+// as a probe would; null sends the caller to probing.
+function fromReady(paths: InstancePaths, message: Extract<ReadyMessage, { ok: true }>): RunningState | null {
+  if (!message.data) return null;
+  const read = readMetadata(paths.metadataFile);
+  if (read.kind !== 'ok' || read.metadata.instanceId !== message.instanceId) return null;
+  return runningState(read.metadata, message.data as StatusAnswer);
 }
 
 async function waitRunning(paths: InstancePaths, deadline: number, extraSelection?: string): Promise<RunningState> {

@@ -1,6 +1,6 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { DaemonError } from './errors.js';
-import { identity, probeDaemon, type DaemonState } from './liveness.js';
+import { confirmedDaemon, identity, probeDaemon, type DaemonState } from './liveness.js';
 import { readMetadata, removeMetadata } from './metadata.js';
 import { readOwner, removeOwner } from './owner.js';
 import type { InstancePaths } from './paths.js';
@@ -30,6 +30,10 @@ export interface StopOptions {
  */
 export async function stopAndWait(paths: InstancePaths, options: StopOptions = {}): Promise<StopResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  // A pid confirmed by /proc and the lock is signalled whatever its endpoint
+  // would answer: asking it first only makes `stop` slower.
+  const confirmed = options.state ? null : confirmedDaemon(paths);
+  if (confirmed) return signalAndWait(paths, confirmed.pid, timeoutMs, options);
   const state = options.state ?? (await probeDaemon(paths, { timeoutMs: 2_000 }));
   if (state.state === 'stopped') return { kind: 'not-running' };
   if (state.state === 'stale') {
@@ -48,6 +52,10 @@ export async function stopAndWait(paths: InstancePaths, options: StopOptions = {
     return { kind: 'cleaned-stale', reason: state.reason };
   }
   if (pid === null) return { kind: 'not-running' };
+  return signalAndWait(paths, pid, timeoutMs, options);
+}
+
+async function signalAndWait(paths: InstancePaths, pid: number, timeoutMs: number, options: StopOptions): Promise<StopResult> {
   const started = Date.now();
   signalPid(pid, 'SIGTERM');
   let waited = await waitForExit(pid, timeoutMs, options.signal);
@@ -72,6 +80,9 @@ export async function stopAndWait(paths: InstancePaths, options: StopOptions = {
  * With `pid`, only state naming that pid (or none) is removed.
  */
 export async function cleanState(paths: InstancePaths, pid?: number): Promise<void> {
+  // A clean stop leaves nothing: then there is nothing to guard (and the lock
+  // code, ~50 KB with graceful-fs, need not load).
+  if (![paths.metadataFile, paths.ownerFile, paths.lockDir].some((f) => existsSync(f))) return;
   const { withGuard, ownerAlive } = await import('./lock.js');
   const clean = withGuard(paths, () => {
     const owner = readOwner(paths.ownerFile);

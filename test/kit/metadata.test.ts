@@ -49,8 +49,11 @@ test('parseMetadata refuses JSON that is not an object', () => {
   for (const v of ['null', '[]', '[1,2]', '42', '"daemon"', 'true']) assert.match(invalid(v), /not a JSON object/, v);
 });
 
-test('parseMetadata names each missing field', () => {
-  for (const key of Object.keys(VALID)) {
+test('parseMetadata names each missing field; a missing boot id reads as unknown', () => {
+  const { bootId: _omitted, ...withoutBoot } = VALID;
+  const read = parseMetadata(JSON.stringify(withoutBoot));
+  assert.equal(read.kind === 'ok' && read.metadata.bootId, null);
+  for (const key of Object.keys(VALID).filter((k) => k !== 'bootId')) {
     const record: Record<string, unknown> = { ...VALID };
     delete record[key];
     assert.equal(invalid(JSON.stringify(record)), `field "${key}" is missing`);

@@ -45,6 +45,13 @@ test('instancePaths names the instance dir <basename>-<first 8 hex of sha256(pro
   assert.equal(p.logFile, join(p.dir, 'daemon.log'));
 });
 
+test('instancePaths hashes the project path as sha256 of its UTF-8 bytes, as node:crypto does', () => {
+  for (const project of ['/', '/a', '/home/u/my app', '/srv/проект/日本語', `/x/${'long-name'.repeat(40)}`, '/tmp/emoji-\u{1F600}']) {
+    const hash = createHash('sha256').update(project).digest('hex').slice(0, 8);
+    assert.equal(instancePaths('/s', project).dir.slice(-8), hash, project);
+  }
+});
+
 test('instancePaths never locks the metadata file itself', () => {
   const p = instancePaths('/state', '/p');
   assert.notEqual(p.lockTarget, p.metadataFile);

@@ -5,7 +5,6 @@ import { probeDaemon } from '../../kit/liveness.js';
 import { SERVICE_SELECTION } from '../../app/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
 import { ask } from '../daemon-client.js';
-import { servicesTable } from '../service-format.js';
 
 /** `tend start [SERVICE...] [--wait]`: the daemon with all services, or the named services in the running daemon. */
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {
@@ -18,6 +17,8 @@ export default async function start(args: Args, ctx: CommandContext): Promise<nu
       { names },
     );
     const services = args.wait ? await awaitReady(ctx, names, waitMs) : startServices;
+    // The table (cli-table3) only on this branch: the daemon's own start/stop must not load it.
+    const { servicesTable } = await import('../service-format.js');
     ctx.out(ctx.json ? JSON.stringify({ services }) + '\n' : servicesTable(services, ctx.color));
     return 0;
   }

@@ -4,7 +4,6 @@ import { readMetadata } from '../../kit/metadata.js';
 import { SERVICE_SELECTION } from '../../app/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
 import { ask } from '../daemon-client.js';
-import { servicesTable } from '../service-format.js';
 
 /** `tend stop [SERVICE...]`: the daemon and every service, or only the named services. */
 export default async function stop(args: Args, ctx: CommandContext): Promise<number> {
@@ -19,6 +18,8 @@ export default async function stop(args: Args, ctx: CommandContext): Promise<num
     `mutation ($names: [String!]) { stopServices(names: $names) ${SERVICE_SELECTION} }`,
     { names },
   );
+  // The table (cli-table3) only on this branch: the daemon's own start/stop must not load it.
+  const { servicesTable } = await import('../service-format.js');
   ctx.out(ctx.json ? JSON.stringify({ services: stopServices }) + '\n' : servicesTable(stopServices, ctx.color));
   return 0;
 }

@@ -77,6 +77,10 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
     // Browsers are refused by the guard; yoga's CORS would answer their
     // preflight (OPTIONS) itself, before the guard, with the origin allowed.
     cors: false,
+    // listen() already caps bodies at MAX_BODY_BYTES and refuses unsized
+    // ones; yoga's own 25 MB limit would pipe every body through a counting
+    // TransformStream (a pipeline and a DOMException per request).
+    maxRequestBodySize: false,
     plugins,
   });
   // What createYoga does, with the abort-controller choice made here: left to

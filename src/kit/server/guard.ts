@@ -31,9 +31,18 @@ export function checkRequest(headers: Headers, options: GuardOptions): GuardVerd
 
 /** Compares in constant time: digests first, so lengths leak nothing either. */
 export function tokenMatches(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(given), expectedDigest(expected));
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+// The daemon's token never changes: its digest is made once, not per request.
+let lastExpected: { token: string; digest: Buffer } | undefined;
+function expectedDigest(token: string): Buffer {
+  if (lastExpected?.token !== token) lastExpected = { token, digest: sha256(token) };
+  return lastExpected.digest;
 }
 
 /** The Host header values under which a daemon bound to host:port may be addressed. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body.js';
 
 /** A node:http request handler. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -8,8 +9,8 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Open connections at most; a local tool needs a handful. */
 export const MAX_CONNECTIONS = 256;
-/** A connection that sends nothing for this long is closed (SSE keeps itself alive every 12 s). */
-export const IDLE_SOCKET_MS = 60_000;
+/** A connection idle this long between requests is closed. */
+export const IDLE_SOCKET_MS = 30_000;
 
 /** A bound HTTP server and how to take it down. */
 export interface Listening {
@@ -33,6 +34,10 @@ export function listen(host: string, port: number): Promise<Listening> {
   // Slow-loris: headers and body must arrive promptly, checked every second
   // (Node's default check runs every 30 s).
   const server = createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+    // A request being answered may be silent for long (awaitReady waits for
+    // services): the idle limit applies between requests, not during one.
+    req.socket.setTimeout(0);
+    res.once('close', () => req.socket.setTimeout(IDLE_SOCKET_MS));
     const refusal = refuse(req);
     if (refusal) {
       res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' });
@@ -40,10 +45,18 @@ export function listen(host: string, port: number): Promise<Listening> {
       req.destroy();
       return;
     }
-    handler(req, res);
+    if (req.method !== 'POST') return handler(req, res);
+    readBody(req).then(
+      (body) => {
+        if (body) (req as IncomingMessage & { body?: string }).body = body;
+        handler(req, res);
+      },
+      () => req.destroy(), // the client went away mid-body: nobody to answer
+    );
   });
   server.maxConnections = MAX_CONNECTIONS;
-  server.timeout = IDLE_SOCKET_MS;
+  // A connection that sends nothing at all never reaches the header timeout.
+  server.on('connection', (socket) => socket.setTimeout(IDLE_SOCKET_MS, () => socket.destroy()));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {

@@ -1,0 +1,98 @@
+import { connect } from 'node:net';
+
+/** What a server answered. */
+export interface PostAnswer {
+  status: number;
+  body: string;
+}
+
+/** Options of httpPost. */
+export interface PostOptions {
+  /** The connection is dropped when it is silent this long. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Made into the error a silent connection rejects with. */
+  onTimeout: () => Error;
+}
+
+/**
+ * One HTTP/1.1 POST on a fresh connection that the server closes after its
+ * answer. Not node:http: loading it and its request machinery is ~6 ms of a
+ * `tend status` that runs in ~150. Reads as much of HTTP as a daemon's answers
+ * need: a body sized by Content-Length, chunked, or ended by the close.
+ */
+export function httpPost(url: string, headers: Record<string, string>, body: string, options: PostOptions): Promise<PostAnswer> {
+  const target = new URL(url);
+  const request =
+    `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n` +
+    Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('') +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(abortError());
+    const socket = connect({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || 80) });
+    const chunks: Buffer[] = [];
+    let failure: Error | undefined;
+    let cutShort: Error | undefined;
+    const fail = (err: Error) => {
+      failure = err;
+      socket.destroy();
+    };
+    const onAbort = () => fail(abortError());
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.setTimeout(options.timeoutMs, () => fail(options.onTimeout()));
+    // Not end(): a server may take our half-close for a client gone away.
+    // `Connection: close` makes it close once it has answered.
+    socket.once('connect', () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (err) => (cutShort = err));
+    socket.once('close', () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      const answer = failure ? null : parseResponse(Buffer.concat(chunks));
+      if (answer) resolve(answer);
+      else reject(failure ?? cutShort ?? new Error('socket hang up'));
+    });
+  });
+}
+
+// The last response in `raw` (1xx interim answers come first), or null when
+// it is cut short.
+function parseResponse(raw: Buffer): PostAnswer | null {
+  let rest = raw;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return null;
+    const head = rest.subarray(0, end).toString('latin1');
+    rest = rest.subarray(end + 4);
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]);
+    if (!status) return null;
+    if (status >= 100 && status < 200) continue;
+    const header = (name: string) => new RegExp(`\r\n${name}:[ \t]*([^\r\n]*)`, 'i').exec(head)?.[1]?.trim();
+    let bodyBytes: Buffer | null = rest;
+    if (/chunked/i.test(header('transfer-encoding') ?? '')) bodyBytes = unchunk(rest);
+    else if (header('content-length') !== undefined) {
+      const length = Number(header('content-length'));
+      bodyBytes = rest.length >= length ? rest.subarray(0, length) : null;
+    }
+    return bodyBytes ? { status, body: bodyBytes.toString('utf8') } : null;
+  }
+}
+
+function unchunk(raw: Buffer): Buffer | null {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = raw.indexOf('\r\n', at);
+    if (eol < 0) return null;
+    const size = parseInt(raw.subarray(at, eol).toString('latin1'), 16);
+    if (Number.isNaN(size) || eol + 2 + size > raw.length) return null;
+    if (size === 0) return Buffer.concat(parts);
+    parts.push(raw.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+}
