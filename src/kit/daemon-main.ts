@@ -207,12 +207,13 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     // now, before that start can bind, and say so where `logs` will look.
     const why = `the state dir ${paths.dir} was removed under the running daemon`;
     try {
+      if (existsSync(paths.logFile)) throw new Error('the log is still there: requestStop writes to it');
       ensureInstanceDir(paths, def.name);
       const fd = openLog(paths.logFile);
       writeSync(fd, `${new Date().toISOString()} stopping: ${why}\n`);
       closeSync(fd);
     } catch {
-      // Not writable any more: the old log (still open) gets the line below.
+      // The log is still there, or not writable any more: requestStop's line goes to the open log.
     }
     requestStop(why, 1);
   });

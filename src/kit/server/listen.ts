@@ -7,10 +7,6 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Largest request body accepted; GraphQL requests to a daemon are tiny. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Open connections at most; a local tool needs a handful. */
-export const MAX_CONNECTIONS = 256;
-/** A connection idle this long between requests is closed. */
-export const IDLE_SOCKET_MS = 30_000;
 
 /** A bound HTTP server and how to take it down. */
 export interface Listening {
@@ -34,10 +30,6 @@ export function listen(host: string, port: number): Promise<Listening> {
   // Slow-loris: headers and body must arrive promptly, checked every second
   // (Node's default check runs every 30 s).
   const server = createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
-    // A request being answered may be silent for long (awaitReady waits for
-    // services): the idle limit applies between requests, not during one.
-    req.socket.setTimeout(0);
-    res.once('close', () => req.socket.setTimeout(IDLE_SOCKET_MS));
     const refusal = refuse(req);
     if (refusal) {
       res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' });
@@ -54,9 +46,6 @@ export function listen(host: string, port: number): Promise<Listening> {
       () => req.destroy(), // the client went away mid-body: nobody to answer
     );
   });
-  server.maxConnections = MAX_CONNECTIONS;
-  // A connection that sends nothing at all never reaches the header timeout.
-  server.on('connection', (socket) => socket.setTimeout(IDLE_SOCKET_MS, () => socket.destroy()));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {
