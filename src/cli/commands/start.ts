@@ -1,25 +1,19 @@
 import { printStart, startFromArgs } from '../../kit/cli/commands/start.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
 import { DaemonError, InputError } from '../../kit/errors.js';
+import { given } from '../../kit/cli/spec.js';
 import { probeDaemon } from '../../kit/liveness.js';
 import { SERVICE_SELECTION } from '../../app/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
-import { ask } from '../daemon-client.js';
+import { ask, printServices, serviceMutation } from '../daemon-client.js';
 
 /** `tend start [SERVICE...] [--wait]`: the daemon with all services, or the named services in the running daemon. */
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {
   const names = (args.services as string[] | undefined) ?? [];
   const waitMs = waitMsFor(args);
   if (names.length) {
-    const { startServices } = await ask<{ startServices: ServiceInfo[] }>(
-      ctx,
-      `mutation ($names: [String!]) { startServices(names: $names) ${SERVICE_SELECTION} }`,
-      { names },
-    );
-    const services = args.wait ? await awaitReady(ctx, names, waitMs) : startServices;
-    // The table (cli-table3) only on this branch: the daemon's own start/stop must not load it.
-    const { servicesTable } = await import('../service-format.js');
-    ctx.out(ctx.json ? JSON.stringify({ services }) + '\n' : servicesTable(services, ctx.color));
+    const started = await serviceMutation(ctx, 'startServices', names, false);
+    await printServices(ctx, args.wait ? await awaitReady(ctx, names, waitMs) : started);
     return 0;
   }
   let result = await startFromArgs({ ...args, 'wait-timeout': args['wait-timeout'] ?? 10 }, ctx);
@@ -50,6 +44,6 @@ export async function awaitReady(ctx: CommandContext, names: string[] | null, ti
 // services take longer than a daemon, so its default is a minute there.
 function waitMsFor(args: Args): number {
   const s = args['wait-timeout'] ?? (args.wait ? 60 : 10);
-  if (typeof s !== 'number' || !(s > 0)) throw new InputError(`--wait-timeout must be a positive number of seconds, not ${String(s)}`);
+  if (typeof s !== 'number' || !(s > 0)) throw new InputError(`--wait-timeout must be a positive number of seconds, ${given(s)}`);
   return s * 1000;
 }

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { Args, CommandContext } from './spec.js';
+import { given, type Args, type CommandContext } from './spec.js';
 
 /** Host and port the daemon will bind, after flags, project defaults and checks. */
 export interface EndpointChoice {
@@ -18,7 +18,7 @@ export async function chooseEndpoint(args: Args, ctx: CommandContext): Promise<E
   const defaults = (await app.validate?.({ projectDir: ctx.paths.projectDir, paths: ctx.paths })) ?? {};
   const port = args.port ?? defaults.port ?? 0;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InputError(`--port must be a whole number from 0 to 65535, not ${String(args.port)}`);
+    throw new InputError(`--port must be a whole number from 0 to 65535, ${given(args.port)}`);
   }
   const host = (args.host as string | undefined) ?? defaults.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host.trim() === '') throw new InputError('--host must be an address such as 127.0.0.1');
@@ -32,7 +32,7 @@ export async function chooseEndpoint(args: Args, ctx: CommandContext): Promise<E
 export function waitTimeoutMs(args: Args): number {
   const s = args['wait-timeout'] ?? 10;
   if (typeof s !== 'number' || !(s > 0) || !Number.isFinite(s)) {
-    throw new InputError(`--wait-timeout must be a positive number of seconds, not ${String(args['wait-timeout'])}`);
+    throw new InputError(`--wait-timeout must be a positive number of seconds, ${given(args['wait-timeout'])}`);
   }
   return s * 1000;
 }

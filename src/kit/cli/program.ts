@@ -29,7 +29,9 @@ export async function runCli(
     .wrap(null)
     .fail((message, err) => {
       if (err) throw err;
-      throw new InputError(`${message}; see '${def.name} --help'`);
+      // recommendCommands says only "Did you mean logs?": name what was typed.
+      const what = message.startsWith('Did you mean') ? `unknown command "${argv[0]}". ${message}` : message;
+      throw new InputError(`${what}${/[.?!]$/.test(what) ? '' : '.'} See '${def.name} --help'.`);
     });
   for (const spec of allCommands(def, extensions)) {
     parser.command(

@@ -82,3 +82,8 @@ export const STOP_OPTIONS: Record<string, OptionSpec> = {
   timeout: { type: 'number', describe: 'seconds to wait for the daemon to exit', default: 10 },
   force: { type: 'boolean', describe: 'SIGKILL the daemon if it is still alive after --timeout', default: false },
 };
+
+/** How to name a rejected option value in a message: yargs turns `--port abc` into NaN. */
+export function given(value: unknown): string {
+  return typeof value === 'number' && Number.isNaN(value) ? 'not a number' : `not ${String(value)}`;
+}

@@ -1,7 +1,7 @@
 import { InputError } from '../../errors.js';
 import { followFile } from '../../follow.js';
 import { readTail } from '../../log-tail.js';
-import type { Args, CommandContext } from '../spec.js';
+import { given, type Args, type CommandContext } from '../spec.js';
 import { statSync } from 'node:fs';
 
 /** `logs`: the last N lines of the daemon log; `-f` follows it, across restarts. Read-only. */
@@ -24,6 +24,6 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
 /** `-n N`, checked. */
 export function linesArg(args: Args): number {
   const n = args.lines ?? 50;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new InputError(`-n must be a whole number >= 0, not ${String(args.lines)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new InputError(`-n must be a whole number >= 0, ${given(args.lines)}`);
   return n;
 }

@@ -1,12 +1,12 @@
 import { InputError } from '../../errors.js';
 import { stopAndWait } from '../../stop.js';
-import type { Args, CommandContext } from '../spec.js';
+import { given, type Args, type CommandContext } from '../spec.js';
 
 /** `stop`: confirm the daemon's identity, SIGTERM, wait until it is gone; cleans stale state. */
 export default async function stop(args: Args, ctx: CommandContext): Promise<number> {
   const timeout = args.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
-    throw new InputError(`--timeout must be a number of seconds, not ${String(args.timeout)}`);
+    throw new InputError(`--timeout must be a number of seconds, ${given(args.timeout)}`);
   }
   const result = await stopAndWait(ctx.paths, { timeoutMs: timeout * 1000, force: Boolean(args.force), signal: ctx.signal });
   const name = ctx.def.name;
