@@ -9,5 +9,5 @@ export const tend = defineDaemon({
   name: 'tend',
   version: tendVersion(),
   projectMarkers: PROJECT_MARKERS,
-  load: async () => (await import('./app/daemon-app.js')).tendApp,
+  load: async () => (await import('./daemon/tend-app.js')).tendApp,
 });

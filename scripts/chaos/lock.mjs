@@ -9,7 +9,7 @@ import { settleDaemons, watchDaemons } from './monitor.mjs';
 import { alive, procStartTime, sleep, waitGone } from './proc.mjs';
 import { describe, jsonPid, withRun } from './run.mjs';
 
-/** proper-lockfile stale time the kit uses (LOCK_STALE_MS in src/kit/lock.ts). */
+/** proper-lockfile stale time the kit uses (LOCK_STALE_MS in src/kit/state/lock.ts). */
 const LOCK_STALE_MS = 10_000;
 const JUMP = fileURLToPath(new URL('./clock-jump.mjs', import.meta.url));
 

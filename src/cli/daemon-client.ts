@@ -1,8 +1,8 @@
-import { graphqlRequest } from '../kit/client.js';
+import { graphqlRequest } from '../kit/client/graphql-request.js';
 import type { CommandContext } from '../kit/cli/spec.js';
 import { DaemonError } from '../kit/errors.js';
-import { readMetadata, type Metadata } from '../kit/metadata.js';
-import { SERVICE_SELECTION } from '../app/service-shape.js';
+import { readMetadata, type Metadata } from '../kit/state/metadata.js';
+import { SERVICE_SELECTION } from '../daemon/service-shape.js';
 import type { ServiceInfo } from '../services/types.js';
 
 /** The running daemon's metadata, or DaemonError NOT_RUNNING (exit 3) saying how to start it. */

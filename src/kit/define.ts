@@ -1,4 +1,4 @@
-import type { InstancePaths } from './paths.js';
+import type { InstancePaths } from './state/paths.js';
 
 /** What a tool gives the kit to get a correct background mode. */
 export interface DaemonDefinition<S = unknown> {

@@ -1,6 +1,6 @@
 import type { DaemonDefinition } from './define.js';
 import { DaemonError } from './errors.js';
-import { DAEMON_COMMAND, markerName } from './cli/daemon-entry.js';
+import { DAEMON_COMMAND, markerName } from './lifecycle/daemon-args.js';
 import type { CliExtensions } from './cli/spec.js';
 
 /**
@@ -17,7 +17,7 @@ export async function main(
   if (argv[0] === DAEMON_COMMAND && process.env[marker] === '1') {
     // The daemon's own shutdown path is the one place that exits by itself:
     // whatever a tool left open must not keep a stopped daemon alive.
-    const { daemonMode } = await import('./daemon-mode.js');
+    const { daemonMode } = await import('./lifecycle/daemon-process.js');
     process.exit(await daemonMode(def, argv.slice(1)));
   }
   const json = argv.includes('--json');

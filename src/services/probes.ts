@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { LogMatcher } from './log-matcher.js';
-import { commandLine } from './service-process.js';
+import type { LogMatcher } from './log/log-matcher.js';
+import { commandLine } from './process/service-process.js';
 import type { ReadyProbe } from './types.js';
 import { delay, withDeadline } from './wait.js';
 

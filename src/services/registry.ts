@@ -6,8 +6,8 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { unlinkQuiet, writeFileAtomic } from '../kit/atomic-write.js';
-import { bootId, processStartTime, sameBoot } from '../kit/process-info.js';
+import { unlinkQuiet, writeFileAtomic } from '../kit/state/atomic-write.js';
+import { bootId, processStartTime, sameBoot } from '../kit/process/process-info.js';
 
 /** One process group a supervisor started. */
 export interface ServiceRecord {

@@ -4,10 +4,10 @@
  * (dependencies); the runner decides how, and reports each change via `emit`.
  */
 import { RestartTracker, type BackoffOptions, type FailureOptions } from './backoff.js';
-import type { LogWriter, OutputStream } from './log-writer.js';
+import type { LogWriter, OutputStream } from './log/log-writer.js';
 import { runProbe, type ProbeResult } from './probes.js';
 import type { ServiceRegistry } from './registry.js';
-import { describeExit, ServiceProcess } from './service-process.js';
+import { describeExit, ServiceProcess } from './process/service-process.js';
 import type { ReadyProbe, ServiceConfig, ServiceEvent, ServiceInfo, ServiceState } from './types.js';
 import { delay } from './wait.js';
 

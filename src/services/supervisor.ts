@@ -10,14 +10,14 @@ import { DaemonError } from '../kit/errors.js';
 import { DEFAULT_BACKOFF, DEFAULT_FAILURE, type BackoffOptions, type FailureOptions } from './backoff.js';
 import { launchStatus } from './conditions.js';
 import { stopLevels, withDependencies } from './dependency-graph.js';
-import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log-writer.js';
+import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log/log-writer.js';
 import { ServiceRegistry, registryPath } from './registry.js';
 import { ServiceRunner, type RunnerContext } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
 import { waitForReady } from './wait-ready.js';
 
 /** Re-exported so the daemon needs one import: reap a killed daemon's leftovers before `new Supervisor`. */
-export { reapOrphans, type ReapOptions, type ReapResult } from './orphans.js';
+export { reapOrphans, type ReapOptions, type ReapResult } from './process/orphans.js';
 /** The error waitReady rejects with (code SERVICE_FAILED). */
 export { ServiceFailedError } from './wait-ready.js';
 

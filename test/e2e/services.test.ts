@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isGone, makeSandbox, waitGone, type Sandbox } from '../helpers/sandbox.js';
 import { freePort } from '../helpers/ports.js';
 import { until } from '../helpers/wait.js';
-import { readProcStat } from '../../src/kit/process-info.js';
+import { readProcStat } from '../../src/kit/process/process-info.js';
 
 const HTTP_SERVER = fileURLToPath(new URL('../fixtures/services/http-server.mjs', import.meta.url));
 

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import type { TestContext } from 'node:test';
 import { isGone, waitGone, type Sandbox } from './sandbox.js';
-import { readProcStat } from '../../src/kit/process-info.js';
+import { readProcStat } from '../../src/kit/process/process-info.js';
 
 /** daemon.json of the sandbox's instance, parsed; null when missing. */
 export function readMetadataFile(box: Sandbox): Record<string, any> | null {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { instancePaths, type InstancePaths } from '../../src/kit/paths.js';
-import { inspectProcess, readProcStat } from '../../src/kit/process-info.js';
+import { instancePaths, type InstancePaths } from '../../src/kit/state/paths.js';
+import { inspectProcess, readProcStat } from '../../src/kit/process/process-info.js';
 
 /** The built CLI, run as a user would (TEND_TEST_CLI: another build of it). */
 export const CLI = process.env.TEND_TEST_CLI ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');

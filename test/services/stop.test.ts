@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { groupMembers } from '../../src/services/process-group.js';
+import { groupMembers } from '../../src/services/process/process-group.js';
 import { deadline, isDead, service, supervise, untilState, waitDead } from './helpers.js';
 
 /** Pids of the group led by `pid`, once it has `count` live members. */

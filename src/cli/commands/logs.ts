@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import kitLogs, { linesArg } from '../../kit/cli/commands/logs.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
 import { DaemonError } from '../../kit/errors.js';
-import { followFile } from '../../kit/follow.js';
-import { readTail } from '../../kit/log-tail.js';
+import { followFile } from '../../kit/log/follow.js';
+import { readTail } from '../../kit/log/read-tail.js';
 
 const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95, 94];
 

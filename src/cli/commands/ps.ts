@@ -1,6 +1,6 @@
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
-import { subscribe } from '../../kit/sse-client.js';
-import { SERVICE_SELECTION } from '../../app/service-shape.js';
+import { subscribe } from '../../kit/client/subscribe.js';
+import { SERVICE_SELECTION } from '../../daemon/service-shape.js';
 import type { ServiceEvent, ServiceInfo } from '../../services/types.js';
 import { ask, runningDaemon } from '../daemon-client.js';
 import { servicesTable } from '../service-format.js';

@@ -1,5 +1,5 @@
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
-import { describeReload } from '../../app/daemon-app.js';
+import { describeReload } from '../../daemon/tend-app.js';
 import type { ReloadResult } from '../../services/types.js';
 import { ask } from '../daemon-client.js';
 

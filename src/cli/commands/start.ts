@@ -2,8 +2,8 @@ import { printStart, startFromArgs } from '../../kit/cli/commands/start.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
 import { DaemonError, InputError } from '../../kit/errors.js';
 import { given } from '../../kit/cli/spec.js';
-import { probeDaemon } from '../../kit/liveness.js';
-import { SERVICE_SELECTION } from '../../app/service-shape.js';
+import { probeDaemon } from '../../kit/lifecycle/liveness.js';
+import { SERVICE_SELECTION } from '../../daemon/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
 import { ask, printServices, serviceMutation } from '../daemon-client.js';
 

@@ -1,6 +1,6 @@
 import kitStop from '../../kit/cli/commands/stop.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
-import { readMetadata } from '../../kit/metadata.js';
+import { readMetadata } from '../../kit/state/metadata.js';
 import { serviceMutation } from '../daemon-client.js';
 
 /** `tend stop [SERVICE...]`: the daemon and every service, or only the named services. */

@@ -2,8 +2,8 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
-import { envPrefix, findProjectDir, instancePaths, stateRoot } from '../paths.js';
-import { daemonArgs } from './daemon-entry.js';
+import { envPrefix, findProjectDir, instancePaths, stateRoot } from '../state/paths.js';
+import { daemonArgs } from '../lifecycle/daemon-args.js';
 import { kitCommands } from './kit-commands.js';
 import type { Args, CliExtensions, CommandContext, CommandSpec } from './spec.js';
 

@@ -1,4 +1,4 @@
-import type { DaemonState } from '../liveness.js';
+import type { DaemonState } from '../lifecycle/liveness.js';
 import type { CliExtensions } from './spec.js';
 
 const CODES = { green: 32, yellow: 33, red: 31, dim: 2, bold: 1, cyan: 36 } as const;

@@ -1,5 +1,5 @@
 import type { DaemonDefinition } from '../define.js';
-import type { InstancePaths } from '../paths.js';
+import type { InstancePaths } from '../state/paths.js';
 
 /** One option of a command, in the shape yargs (and yargs-parser) take. */
 export interface OptionSpec {

@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.js';
-import { followFile } from '../../follow.js';
-import { readTail } from '../../log-tail.js';
+import { followFile } from '../../log/follow.js';
+import { readTail } from '../../log/read-tail.js';
 import { given, type Args, type CommandContext } from '../spec.js';
 import { statSync } from 'node:fs';
 

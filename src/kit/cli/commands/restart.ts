@@ -1,6 +1,6 @@
 import type { Args, CommandContext } from '../spec.js';
 import { printStart, startFromArgs } from './start.js';
-import { stopAndWait } from '../../stop.js';
+import { stopAndWait } from '../../lifecycle/stop-daemon.js';
 
 /** `restart`: stop (same rules as `stop`), then start with the same flags as `start`. */
 export default async function restart(args: Args, ctx: CommandContext): Promise<number> {

@@ -1,8 +1,8 @@
-import { runDaemon } from '../../daemon-main.js';
+import { runDaemon } from '../../lifecycle/run-daemon.js';
 import { DaemonError } from '../../errors.js';
-import { AlreadyRunningError } from '../../lock.js';
-import { envPrefix } from '../../paths.js';
-import { openReadyPipe } from '../../ready-pipe.js';
+import { AlreadyRunningError } from '../../state/lock.js';
+import { envPrefix } from '../../state/paths.js';
+import { openReadyPipe } from '../../lifecycle/ready-pipe.js';
 import { chooseEndpoint } from '../endpoint-flags.js';
 import type { Args, CommandContext } from '../spec.js';
 

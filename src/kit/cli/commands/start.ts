@@ -1,8 +1,8 @@
-import { startDaemon, type StartResult } from '../../start.js';
+import { startDaemon, type StartResult } from '../../lifecycle/start-daemon.js';
 import { chooseEndpoint, waitTimeoutMs } from '../endpoint-flags.js';
 import { paint, runningLines, stateJson } from '../format.js';
 import type { Args, CommandContext } from '../spec.js';
-import { daemonEnv } from '../daemon-entry.js';
+import { daemonEnv } from '../../lifecycle/daemon-args.js';
 
 /** `start`: spawn the daemon detached and wait until it is ready (or say why not). */
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {

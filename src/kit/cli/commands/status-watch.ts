@@ -1,7 +1,7 @@
 import { DaemonError } from '../../errors.js';
-import { readMetadata } from '../../metadata.js';
-import { subscribe } from '../../sse-client.js';
-import { STATUS_SELECTION, type LiveStatus } from '../../status-shape.js';
+import { readMetadata } from '../../state/metadata.js';
+import { subscribe } from '../../client/subscribe.js';
+import { STATUS_SELECTION, type LiveStatus } from '../../server/status-shape.js';
 import { formatBytes, formatDuration } from '../format.js';
 import type { Args, CommandContext } from '../spec.js';
 

@@ -1,4 +1,4 @@
-import { probeDaemon } from '../../liveness.js';
+import { probeDaemon } from '../../lifecycle/liveness.js';
 import { formatDuration, paint, runningLines, stateJson } from '../format.js';
 import type { Args, CommandContext } from '../spec.js';
 

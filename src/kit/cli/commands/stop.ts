@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { stopAndWait } from '../../stop.js';
+import { stopAndWait } from '../../lifecycle/stop-daemon.js';
 import { given, type Args, type CommandContext } from '../spec.js';
 
 /** `stop`: confirm the daemon's identity, SIGTERM, wait until it is gone; cleans stale state. */

@@ -1,0 +1,61 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { envPrefix } from '../state/paths.js';
+
+/** The hidden first argument that puts the program in daemon mode. */
+export const DAEMON_COMMAND = '__daemon';
+
+/** Name of the private env marker that tells a child it is the daemon. */
+export function markerName(name: string): string {
+  return `__${envPrefix(name)}_DAEMON`;
+}
+
+/** The daemon's environment: ours plus the marker (the daemon removes it before spawning anything). */
+export function daemonEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, [markerName(name)]: '1' };
+}
+
+/**
+ * Node arguments that run this same program in daemon mode; execArgv is kept
+ * so `node --import tsx src/cli.ts` works in development.
+ */
+export function daemonArgs(projectDir: string, flags: { host: string; port: number }): string[] {
+  const entry = process.argv[1] ?? '';
+  return [...portableExecArgv(process.execArgv, process.cwd()), entry, DAEMON_COMMAND, '--dir', projectDir, '--host', flags.host, '--port', String(flags.port)];
+}
+
+const MODULE_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * The daemon runs in the project dir, not ours: module flags such as
+ * `--import tsx` are resolved here first, or the daemon would look for tsx
+ * in the project and die before it is ready.
+ */
+export function portableExecArgv(execArgv: readonly string[], cwd: string): string[] {
+  const req = createRequire(join(cwd, 'noop.js'));
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const eq = arg.indexOf('=');
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    if (!MODULE_FLAGS.has(flag)) {
+      out.push(arg);
+      continue;
+    }
+    const value = inline ?? execArgv[++i] ?? '';
+    out.push(flag, resolveModuleFlag(flag, value, req));
+  }
+  return out;
+}
+
+function resolveModuleFlag(flag: string, value: string, req: NodeJS.Require): string {
+  if (isAbsolute(value) || /^[a-z]+:/i.test(value)) return value;
+  try {
+    const resolved = req.resolve(value);
+    return flag === '--require' || flag === '-r' ? resolved : pathToFileURL(resolved).href;
+  } catch {
+    // An ESM-only package has no require() entry; leave it to Node.
+    return value;
+  }
+}

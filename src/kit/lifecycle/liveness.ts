@@ -1,0 +1,136 @@
+import { statSync } from 'node:fs';
+import { graphqlRequest } from '../client/graphql-request.js';
+import { DaemonError } from '../errors.js';
+import { readMetadata, type Metadata } from '../state/metadata.js';
+import { readOwner } from '../state/owner.js';
+import type { InstancePaths } from '../state/paths.js';
+import { inspectProcess, sameBoot } from '../process/process-info.js';
+import { STATUS_SELECTION, type LiveStatus } from '../server/status-shape.js';
+
+/** What is known about an instance's daemon. Every state is named. */
+export type DaemonState =
+  | { state: 'stopped' }
+  | { state: 'stale'; reason: string; metadata: Metadata | null }
+  | { state: 'running'; metadata: Metadata; live: LiveStatus; extra: Record<string, unknown> }
+  | {
+      state: 'unknown';
+      reason: string;
+      metadata: Metadata | null;
+      /** A pid confirmed (by its recorded process start time) to be this instance's daemon. */
+      confirmedPid: number | null;
+    };
+
+/** Options of probeDaemon. */
+export interface ProbeOptions {
+  timeoutMs?: number;
+  /** More top-level fields to fetch in the same request (a tool's own, e.g. `services { name }`). */
+  extraSelection?: string;
+}
+
+/**
+ * Decides the daemon's state from the metadata, the recorded owner, the pid
+ * (a zombie is dead) and, when the process lives, the endpoint's answer.
+ * Read-only: creates, deletes and signals nothing.
+ */
+export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = {}): Promise<DaemonState> {
+  const read = readMetadata(paths.metadataFile);
+  if (read.kind === 'missing') return withoutMetadata(paths);
+  if (read.kind === 'invalid') {
+    const owner = readOwner(paths.ownerFile);
+    const pid = owner && identity(owner.pid, owner.processStartTime, owner.bootId) === 'same' ? owner.pid : null;
+    const reason = `${paths.metadataFile} is unreadable: ${read.reason}`;
+    return { state: 'unknown', reason, metadata: null, confirmedPid: pid };
+  }
+  const metadata = read.metadata;
+  const who = identity(metadata.pid, metadata.processStartTime, metadata.bootId);
+  if (who === 'dead') return { state: 'stale', reason: `pid ${metadata.pid} is gone; its state was left behind`, metadata };
+  if (who === 'other') {
+    const reason = `pid ${metadata.pid} now belongs to another process; the daemon's state was left behind`;
+    return { state: 'stale', reason, metadata };
+  }
+  // A daemon holds the lock (and its owner record names it) from before it
+  // writes metadata until after it removes it. A live pid without it is not
+  // this project's daemon, even with the recorded start time: never confirm it.
+  if (!holdsLock(paths, metadata.pid)) {
+    if (who === 'same') {
+      const reason = `pid ${metadata.pid} is alive but does not hold the lock, so it is not this project's daemon; its state was left behind`;
+      return { state: 'stale', reason, metadata };
+    }
+    return { state: 'unknown', reason: `pid ${metadata.pid} is alive but holds no lock`, metadata, confirmedPid: null };
+  }
+  const confirmedPid = who === 'same' ? metadata.pid : null;
+  try {
+    const data = await graphqlRequest<StatusAnswer>(metadata, statusQuery(options.extraSelection), {}, {
+      timeoutMs: options.timeoutMs ?? 3_000,
+    });
+    const running = runningState(metadata, data);
+    if (!running) {
+      const reason = `${metadata.endpoint} answers for another daemon (pid ${data.status.pid})`;
+      return { state: 'unknown', reason, metadata, confirmedPid };
+    }
+    return running;
+  } catch (err) {
+    const why = err instanceof DaemonError ? err.message : String(err);
+    return { state: 'unknown', reason: `pid ${metadata.pid} is alive but its endpoint does not answer: ${why}`, metadata, confirmedPid };
+  }
+}
+
+/**
+ * The daemon's pid when the process itself confirms it, with no request: the
+ * metadata's pid alive with its recorded start time, holding the lock. Then
+ * `probeDaemon` would confirm that same pid whatever the endpoint answered.
+ * Null when only a full probe can tell.
+ */
+export function confirmedDaemon(paths: InstancePaths): { pid: number; metadata: Metadata } | null {
+  const read = readMetadata(paths.metadataFile);
+  if (read.kind !== 'ok') return null;
+  const { metadata } = read;
+  if (identity(metadata.pid, metadata.processStartTime, metadata.bootId) !== 'same') return null;
+  return holdsLock(paths, metadata.pid) ? { pid: metadata.pid, metadata } : null;
+}
+
+/** What the status query returns: the kit's status and a tool's own fields. */
+export type StatusAnswer = { status: LiveStatus } & Record<string, unknown>;
+
+/** The query that probes a daemon: its whole status, plus a tool's own fields. */
+export function statusQuery(extraSelection?: string): string {
+  return `{ status ${STATUS_SELECTION} ${extraSelection ?? ''} }`;
+}
+
+/** The running state from the daemon's answer; null when it answers for another daemon. */
+export function runningState(metadata: Metadata, data: StatusAnswer): Extract<DaemonState, { state: 'running' }> | null {
+  if (data.status?.instanceId !== metadata.instanceId || data.status.pid !== metadata.pid) return null;
+  const { status: live, ...extra } = data;
+  return { state: 'running', metadata, live, extra };
+}
+
+/** 'same': that very process; 'alive': a live pid we cannot tell apart (no /proc); 'other': pid reused; 'dead'. */
+export function identity(pid: number, startTime: string | null, boot: string | null = null): 'same' | 'alive' | 'other' | 'dead' {
+  const info = inspectProcess(pid);
+  if (!sameBoot(boot)) return info.kind === 'dead' ? 'dead' : 'other';
+  if (info.kind === 'dead') return 'dead';
+  if (startTime === null || info.startTime === null) return 'alive';
+  return info.startTime === startTime ? 'same' : 'other';
+}
+
+function withoutMetadata(paths: InstancePaths): DaemonState {
+  const owner = readOwner(paths.ownerFile);
+  if (owner && identity(owner.pid, owner.processStartTime, owner.bootId) === 'same') {
+    const reason = `pid ${owner.pid} holds the lock but has not written its metadata (starting or stopping)`;
+    return { state: 'unknown', reason, metadata: null, confirmedPid: owner.pid };
+  }
+  if (lockPresent(paths)) return { state: 'stale', reason: 'a lock was left by a daemon that is gone', metadata: null };
+  return { state: 'stopped' };
+}
+
+function holdsLock(paths: InstancePaths, pid: number): boolean {
+  return lockPresent(paths) && readOwner(paths.ownerFile)?.pid === pid;
+}
+
+function lockPresent(paths: InstancePaths): boolean {
+  try {
+    return statSync(paths.lockDir).isDirectory();
+  } catch {
+    return false;
+  }
+}

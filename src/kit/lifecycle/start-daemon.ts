@@ -1,0 +1,156 @@
+import { closeSync, fstatSync } from 'node:fs';
+import { openLog } from '../log/daemon-log.js';
+import { DaemonError, TimeoutError } from '../errors.js';
+import { ensureInstanceDir } from '../state/instance-dir.js';
+import { probeDaemon, runningState, statusQuery, type DaemonState, type StatusAnswer } from './liveness.js';
+import { readTail } from '../log/read-tail.js';
+import { readMetadata } from '../state/metadata.js';
+import type { InstancePaths } from '../state/paths.js';
+import type { ReadyMessage } from './ready-pipe.js';
+import { spawnDetached } from './spawn-daemon.js';
+import { cleanState } from './stop-daemon.js';
+import { waitForExit } from '../process/wait-exit.js';
+
+/** A daemon found running after `start`. */
+export type RunningState = Extract<DaemonState, { state: 'running' }>;
+
+/** What `start` did. */
+export interface StartResult {
+  alreadyRunning: boolean;
+  daemon: RunningState;
+}
+
+/** Options of startDaemon. */
+export interface StartOptions {
+  /** The tool's name, for messages. */
+  name: string;
+  paths: InstancePaths;
+  /** Node arguments that run the daemon mode of this same program. */
+  daemonArgs: string[];
+  /** Environment of the daemon, private marker included. */
+  env: NodeJS.ProcessEnv;
+  waitTimeoutMs: number;
+  /** Passed to probeDaemon, so the result carries the tool's own fields. */
+  extraSelection?: string;
+  signal?: AbortSignal;
+}
+
+const LOG_TAIL_LINES = 15;
+
+/**
+ * Starts the daemon detached and waits for its ready pipe. A live daemon is
+ * reported as already running (same pid), also when another `start` won a
+ * race. Every failure names its cause and leaves no process, metadata or lock.
+ */
+export async function startDaemon(options: StartOptions): Promise<StartResult> {
+  const { paths } = options;
+  const deadline = Date.now() + options.waitTimeoutMs;
+  // Within the caller's deadline: a frozen daemon must not hold `start` past --wait-timeout.
+  const before = await probeDaemon(paths, { extraSelection: options.extraSelection, timeoutMs: Math.min(3_000, options.waitTimeoutMs) });
+  if (before.state === 'running') return { alreadyRunning: true, daemon: before };
+
+  ensureInstanceDir(paths, options.name);
+  let logFd: number;
+  try {
+    logFd = openLog(paths.logFile);
+  } catch (err) {
+    throw new DaemonError('STATE_UNSAFE', `opening the log ${paths.logFile}: ${(err as Error).message}`, { cause: err });
+  }
+  const logOffset = fstatSync(logFd).size;
+  let spawned;
+  try {
+    spawned = spawnDetached({
+      // The state root as resolved here: a relative <NAME>_STATE_DIR would
+      // resolve elsewhere in the daemon, whose cwd is the project.
+      // The daemon answers the status query on the ready pipe: no second round trip.
+      args: [...options.daemonArgs, '--state-root', paths.stateRoot, '--ready-query', statusQuery(options.extraSelection)],
+      env: options.env,
+      cwd: paths.projectDir,
+      logFd,
+      timeoutMs: options.waitTimeoutMs,
+      signal: options.signal,
+    });
+  } finally {
+    // The child has its own copy; ours must not keep the file open.
+    closeSync(logFd);
+  }
+  const outcome = await spawned.outcome;
+  const tail = () => formatTail(readTail(paths.logFile, LOG_TAIL_LINES, logOffset));
+
+  if (outcome.kind === 'message' && outcome.message.ok) {
+    const daemon = fromReady(paths, outcome.message) ?? (await waitRunning(paths, deadline, options.extraSelection));
+    return { alreadyRunning: false, daemon };
+  }
+  if (outcome.kind === 'message' && !outcome.message.ok && outcome.message.code === 'ALREADY_RUNNING') {
+    // Another start won the race; report its daemon once it serves. Not
+    // `await spawned.exited` alone: the child is unref'd by now and would let
+    // this process end with the await unsettled (exit 13).
+    await settle(spawned.pid, spawned.exited, paths);
+    return { alreadyRunning: true, daemon: await waitRunning(paths, deadline, options.extraSelection) };
+  }
+  if (outcome.kind === 'message' && !outcome.message.ok) {
+    await settle(spawned.pid, spawned.exited, paths);
+    throw new DaemonError(outcome.message.code, outcome.message.message, { exitCode: 1 });
+  }
+  if (outcome.kind === 'exited') {
+    await cleanState(paths, spawned.pid);
+    const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
+    throw new DaemonError('EXITED_BEFORE_READY', `the daemon ${how} before it was ready${tail()}`);
+  }
+  // Timed out or aborted: the child is ours to end.
+  await terminate(spawned.pid, spawned.exited, paths);
+  if (outcome.kind === 'aborted') throw new DaemonError('START_FAILED', 'start was interrupted; the daemon was stopped');
+  throw new TimeoutError(
+    'START_TIMEOUT',
+    `the daemon was not ready within ${options.waitTimeoutMs / 1000}s and was stopped${tail()}`,
+  );
+}
+
+// The ready message's answer, checked against the metadata the daemon wrote
+// as a probe would; null sends the caller to probing.
+function fromReady(paths: InstancePaths, message: Extract<ReadyMessage, { ok: true }>): RunningState | null {
+  if (!message.data) return null;
+  const read = readMetadata(paths.metadataFile);
+  if (read.kind !== 'ok' || read.metadata.instanceId !== message.instanceId) return null;
+  return runningState(read.metadata, message.data as StatusAnswer);
+}
+
+async function waitRunning(paths: InstancePaths, deadline: number, extraSelection?: string): Promise<RunningState> {
+  let last: DaemonState;
+  let delay = 10;
+  for (;;) {
+    last = await probeDaemon(paths, { extraSelection, timeoutMs: Math.max(500, deadline - Date.now()) });
+    if (last.state === 'running') return last;
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 200);
+  }
+  const why = 'reason' in last ? `: ${last.reason}` : '';
+  throw new TimeoutError('START_TIMEOUT', `a daemon holds this project but did not answer in time${why}`);
+}
+
+// The child reported failure and is exiting on its own; make sure it is gone.
+async function settle(pid: number, exited: Promise<unknown>, paths: InstancePaths): Promise<void> {
+  const gone = await Promise.race([exited.then(() => true), waitForExit(pid, 5_000).then((r) => r === 'exited')]);
+  if (!gone) await terminate(pid, exited, paths);
+}
+
+async function terminate(pid: number, exited: Promise<unknown>, paths: InstancePaths): Promise<void> {
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // Already gone.
+    }
+  };
+  kill('SIGTERM');
+  if ((await waitForExit(pid, 3_000)) !== 'exited') {
+    kill('SIGKILL');
+    await Promise.race([exited, waitForExit(pid, 5_000)]);
+  }
+  await cleanState(paths, pid);
+}
+
+function formatTail(lines: string[]): string {
+  return lines.length ? `\n--- last lines of the daemon log ---\n${lines.join('\n')}` : '';
+}

@@ -1,0 +1,114 @@
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse } from 'graphql';
+import { createServerAdapter } from '@whatwg-node/server';
+import { createSchema, maskError, Repeater, YogaServer, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { DaemonError } from '../errors.js';
+import { STATUS_TYPE_DEFS, type LiveStatus } from './status-shape.js';
+import { checkRequest, type GuardOptions } from './guard.js';
+
+/** Most tokens a query may have (see the `limits` plugin). */
+export const MAX_QUERY_TOKENS = 2_000;
+
+/** What the GraphQL app needs from the daemon. */
+export interface AppOptions extends GuardOptions {
+  status: () => LiveStatus;
+  /** Subscribe to "something changed"; returns the unsubscribe function. */
+  onChange: (listener: () => void) => () => void;
+  typeDefs?: string;
+  resolvers?: Record<string, unknown>;
+  introspection?: boolean;
+  /** Counts requests that passed the guard. */
+  countRequest: () => void;
+  /** Registers a subscription's stop function, so shutdown can end them. */
+  trackSubscription: (stop: () => void) => () => void;
+}
+
+/**
+ * Builds the yoga app, apart from any socket: tests call `app.fetch()`.
+ * Every request goes through the guard before GraphQL sees it.
+ */
+export function createDaemonApp(options: AppOptions): YogaServerInstance<object, object> {
+  const guard: Plugin = {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const verdict = checkRequest(request.headers, options);
+      if (verdict) {
+        const body = JSON.stringify({ errors: [{ message: verdict.message }] });
+        endResponse(new fetchAPI.Response(body, { status: verdict.status, headers: { 'content-type': 'application/json' } }));
+        return;
+      }
+      options.countRequest();
+    },
+  };
+  // A query of a few thousand tokens covers any real use; the limit stops
+  // deeply nested selections (a stack overflow in the parser) and alias floods.
+  const limits: Plugin = {
+    onParse: ({ setParseFn }) => setParseFn((source) => parse(source, { maxTokens: MAX_QUERY_TOKENS })),
+  };
+  const plugins: Plugin[] = [guard, limits];
+  if (!options.introspection) {
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
+  }
+  const kitResolvers = {
+    Query: { status: () => options.status() },
+    Subscription: {
+      status: {
+        subscribe: (_: unknown, args: { intervalSeconds?: number | null }) => statusStream(options, args.intervalSeconds),
+        resolve: (payload: LiveStatus) => payload,
+      },
+    },
+  };
+  const server = new YogaServer<object, object>({
+    schema: createSchema({
+      typeDefs: [STATUS_TYPE_DEFS, options.typeDefs ?? ''].filter(Boolean),
+      resolvers: mergeResolvers(kitResolvers, options.resolvers ?? {}) as never,
+    }),
+    graphqlEndpoint: '/graphql',
+    graphiql: false,
+    landingPage: false,
+    // A DaemonError is meant for the user (it names what failed): its message
+    // and code go through; anything else is masked as yoga does by default.
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DaemonError) return new GraphQLError(original.message, { extensions: { code: original.code } });
+        return maskError(error, message, isDev);
+      },
+    },
+    logging: false,
+    // Browsers are refused by the guard; yoga's CORS would answer their
+    // preflight (OPTIONS) itself, before the guard, with the origin allowed.
+    cors: false,
+    // listen() already caps bodies at MAX_BODY_BYTES and refuses unsized
+    // ones; yoga's own 25 MB limit would pipe every body through a counting
+    // TransformStream (a pipeline and a DOMException per request).
+    maxRequestBodySize: false,
+    plugins,
+  });
+  // What createYoga does, with the abort-controller choice made here: left to
+  // @whatwg-node/server, it reads globalThis.Request to decide, and that loads
+  // undici (~14 ms of every daemon start). `true` is what it decides here.
+  return createServerAdapter(server, { fetchAPI: server.fetchAPI, plugins: server['plugins'], __useCustomAbortCtrl: true });
+}
+
+function statusStream(options: AppOptions, intervalSeconds?: number | null): Repeater<LiveStatus> {
+  return new Repeater<LiveStatus>(async (push, stop) => {
+    const untrack = options.trackSubscription(() => stop());
+    await push(options.status());
+    const off = options.onChange(() => void push(options.status()));
+    const ms = intervalSeconds ? Math.max(100, intervalSeconds * 1000) : 0;
+    const timer = ms ? setInterval(() => void push(options.status()), ms) : undefined;
+    await stop;
+    off();
+    untrack();
+    if (timer) clearInterval(timer);
+  });
+}
+
+/** Merges two resolver maps type by type (Query, Mutation, Subscription…). */
+export function mergeResolvers(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [type, fields] of Object.entries(b)) {
+    const prev = out[type];
+    out[type] = prev && typeof prev === 'object' && fields && typeof fields === 'object' ? { ...prev, ...fields } : fields;
+  }
+  return out;
+}

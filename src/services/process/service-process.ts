@@ -1,0 +1,151 @@
+/**
+ * One process of a service: spawned detached (its own session and process
+ * group, so the whole tree can be signalled), stdin ignored, stdout/stderr
+ * piped into the log as whole lines, recorded in services.json until its
+ * group is empty. A string command runs under `/bin/sh -c`; an array is exec'd.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { readProcStat } from '../../kit/process/process-info.js';
+import { splitLines } from '../log/line-splitter.js';
+import type { BlockListener, LogWriter, OutputStream } from '../log/log-writer.js';
+import { groupAlive, terminateGroup } from './process-group.js';
+import { LogMatcher } from '../log/log-matcher.js';
+import type { ServiceRegistry } from '../registry.js';
+import type { ServiceConfig } from '../types.js';
+
+/** What a process needs around it. */
+export interface ProcessDeps {
+  env: NodeJS.ProcessEnv;
+  registry: ServiceRegistry;
+  writer: LogWriter;
+  clock: () => number;
+  /** Each whole output line (foreground echo). */
+  output?: (stream: OutputStream, line: string) => void;
+}
+
+/** A spawned process, or why there is none: known at once, or (a missing command) a moment later. */
+export type SpawnOutcome = { ok: true; process: ServiceProcess } | { ok: false; reason: string | Promise<string> };
+
+/** One running (or ended) process of a service and its group. */
+export class ServiceProcess {
+  readonly pid: number;
+  readonly startedAtMs: number;
+  /** Aborted when the process ends or is being stopped: cancels its probe. */
+  readonly controller = new AbortController();
+  /** Watches output for a `log` readiness probe. */
+  readonly matcher: LogMatcher | undefined;
+  /** Set once a stop was asked for: its exit is then no failure. */
+  stopping = false;
+
+  private constructor(
+    private readonly child: ChildProcess & { pid: number },
+    private readonly config: ServiceConfig,
+    private readonly deps: ProcessDeps,
+  ) {
+    this.pid = child.pid;
+    this.startedAtMs = deps.clock();
+    this.matcher = config.ready?.kind === 'log' ? new LogMatcher(config.ready.pattern) : undefined;
+  }
+
+  /** Spawns `config`'s command; `onExit` gets the leader's exit. */
+  static spawn(config: ServiceConfig, deps: ProcessDeps, onExit: (p: ServiceProcess, code: number | null, signal: NodeJS.Signals | null) => void): SpawnOutcome {
+    // Checked first because spawn blames the command ("spawn /bin/sh ENOENT") for a missing cwd.
+    const cwdProblem = checkDirectory(config.cwd);
+    if (cwdProblem !== null) return { ok: false, reason: cwdProblem };
+    const [file, args] = commandLine(config.command);
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { cwd: config.cwd, env: { ...deps.env, ...config.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      return { ok: false, reason: spawnFailure(config.command, err) };
+    }
+    if (child.pid === undefined) {
+      // A missing command is reported asynchronously, with neither pid nor 'exit'.
+      return { ok: false, reason: new Promise((resolve) => child.once('error', (err) => resolve(spawnFailure(config.command, err)))) };
+    }
+    const p = new ServiceProcess(child as ChildProcess & { pid: number }, config, deps);
+    const stat = readProcStat(p.pid); // still there: the child is not reaped before 'exit'
+    deps.registry.add({ name: config.name, pid: p.pid, pgid: p.pid, startTime: stat !== null && stat !== 'no-proc' ? stat.startTime : '0' });
+    child.on('error', () => {}); // later errors (a failed kill) change nothing
+    child.once('exit', (code, signal) => {
+      p.controller.abort();
+      onExit(p, code, signal);
+    });
+    const onBlock = p.lineListener();
+    deps.writer.attach(child.stdout!, 'stdout', onBlock);
+    deps.writer.attach(child.stderr!, 'stderr', onBlock);
+    return { ok: true, process: p };
+  }
+
+  /** True once the leader has exited (and been reaped). */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** Stop signal to the group, SIGKILL after the stop timeout; resolves when the group is empty. */
+  async terminate(): Promise<'exited' | 'killed'> {
+    this.stopping = true;
+    this.controller.abort();
+    const how = await terminateGroup(this.pid, { signal: this.config.stopSignal, timeoutMs: this.config.stopTimeoutMs, leaderGone: () => this.exited });
+    this.forgetIfGone();
+    return how;
+  }
+
+  // Children an exited leader left behind (`cmd &`) would keep its ports and
+  // double up on the next run: the group goes with its leader.
+  /** Empties the group of a leader that exited on its own. */
+  async reapLeftovers(): Promise<void> {
+    if (groupAlive(this.pid)) {
+      await terminateGroup(this.pid, { signal: this.config.stopSignal, timeoutMs: this.config.stopTimeoutMs, leaderGone: () => true });
+    }
+    this.forgetIfGone();
+  }
+
+  private forgetIfGone(): void {
+    if (this.exited && !groupAlive(this.pid)) this.deps.registry.remove(this.pid);
+  }
+
+  private lineListener(): BlockListener | undefined {
+    const { output } = this.deps;
+    const matcher = this.matcher;
+    if (output === undefined && matcher === undefined) return undefined;
+    return (stream, block) => {
+      if (output === undefined && matcher?.matched) return; // nobody needs the lines any more
+      for (const line of splitLines(block)) {
+        matcher?.line(line);
+        try {
+          output?.(stream, line);
+        } catch {
+          // A failing echo must not stop the log.
+        }
+      }
+    };
+  }
+}
+
+/** The executable and arguments for a configured command. */
+export function commandLine(command: string | string[]): [string, string[]] {
+  return typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command[0] ?? '', command.slice(1)];
+}
+
+/** "exited with code 1" / "killed by SIGKILL". */
+export function describeExit(code: number | null, signal: string | null): string {
+  return signal !== null ? `killed by ${signal}` : `exited with code ${code ?? '?'}`;
+}
+
+function spawnFailure(command: string | string[], err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const shown = typeof command === 'string' ? command : command.join(' ');
+  if (code === 'ENOENT') return `cannot run "${shown}": command not found`;
+  if (code === 'EACCES') return `cannot run "${shown}": permission denied`;
+  return `cannot run "${shown}": ${(err as Error).message}`;
+}
+
+function checkDirectory(dir: string): string | null {
+  try {
+    return statSync(dir).isDirectory() ? null : `working directory ${dir} is not a directory`;
+  } catch {
+    return `working directory ${dir} does not exist`;
+  }
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { test } from 'node:test';
+import { createDaemonApp, type AppOptions } from '../../../src/kit/server/yoga-app.js';
+import { hostsFor } from '../../../src/kit/server/guard.js';
+import type { LiveStatus } from '../../../src/kit/server/status-shape.js';
+
+const TOKEN = 'app-test-token';
+const URL_ = 'http://127.0.0.1:4100/graphql';
+const STATUS: LiveStatus = {
+  instanceId: 'i-1',
+  pid: 4242,
+  version: '1.0.0',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  uptimeSeconds: 12.5,
+  projectDir: '/p',
+  logFile: '/s/daemon.log',
+  foreground: false,
+  requestsServed: 0,
+  memory: { rss: 1, heapUsed: 2, heapTotal: 3, external: 4 },
+};
+
+/** The app with no socket, plus what it told the daemon. */
+function makeApp(over: Partial<AppOptions> = {}) {
+  const changes = new EventEmitter();
+  const stops = new Set<() => void>();
+  let counted = 0;
+  const app = createDaemonApp({
+    token: TOKEN,
+    allowedHosts: () => hostsFor('127.0.0.1', 4100),
+    status: () => ({ ...STATUS, requestsServed: counted }),
+    onChange: (l) => {
+      changes.on('change', l);
+      return () => changes.off('change', l);
+    },
+    countRequest: () => void counted++,
+    trackSubscription: (stop) => {
+      stops.add(stop);
+      return () => stops.delete(stop);
+    },
+    ...over,
+  });
+  return { app, changes, stops, counted: () => counted };
+}
+
+function post(app: ReturnType<typeof makeApp>['app'], query: string, headers: Record<string, string> = {}) {
+  return app.fetch(URL_, {
+    method: 'POST',
+    headers: { host: '127.0.0.1:4100', authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+}
+
+test('the app answers Query.status and counts the request', async () => {
+  const a = makeApp();
+  const res = await post(a.app, '{ status { instanceId pid version startedAt uptimeSeconds projectDir logFile foreground requestsServed memory { rss } } }');
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { data: { status: LiveStatus } };
+  assert.equal(body.data.status.pid, 4242);
+  assert.equal(body.data.status.instanceId, 'i-1');
+  assert.equal(body.data.status.requestsServed, 1);
+  assert.equal(a.counted(), 1);
+});
+
+test('the app refuses a request without the token (401) and does not count it', async () => {
+  const a = makeApp();
+  const res = await post(a.app, '{ status { pid } }', { authorization: '' });
+  assert.equal(res.status, 401);
+  const body = (await res.json()) as { data?: unknown; errors: { message: string }[] };
+  assert.equal(body.data, undefined);
+  assert.match(body.errors[0]!.message, /token/);
+  assert.equal(a.counted(), 0);
+});
+
+test('the app refuses a foreign Host or an Origin (403)', async () => {
+  const a = makeApp();
+  assert.equal((await post(a.app, '{ status { pid } }', { host: 'evil.example' })).status, 403);
+  assert.equal((await post(a.app, '{ status { pid } }', { origin: 'http://evil.example' })).status, 403);
+  assert.equal(a.counted(), 0);
+});
+
+test('the app refuses schema introspection by default', async () => {
+  const a = makeApp();
+  const res = await post(a.app, '{ __schema { types { name } } }');
+  const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
+  assert.ok(body.errors?.length, 'introspection was answered');
+  assert.match(body.errors![0]!.message, /introspection/i);
+  assert.equal((body.data as { __schema?: unknown } | undefined)?.__schema, undefined);
+});
+
+test('the app allows introspection when asked to', async () => {
+  const a = makeApp({ introspection: true });
+  const res = await post(a.app, '{ __schema { queryType { name } } }');
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { data: { __schema: { queryType: { name: string } } } };
+  assert.equal(body.data.__schema.queryType.name, 'Query');
+});
+
+test('the status subscription sends the status, again on a change, and completes when the daemon ends it', async () => {
+  const a = makeApp();
+  const res = await a.app.fetch(URL_, {
+    method: 'POST',
+    headers: { host: '127.0.0.1:4100', authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query: 'subscription { status { pid requestsServed } }' }),
+  });
+  assert.equal(res.status, 200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const readUntil = async (pattern: RegExp) => {
+    while (!pattern.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    return pattern.test(text);
+  };
+  assert.ok(await readUntil(/event: next[\s\S]*"pid":4242/), text);
+  const events = () => text.match(/event: next/g)?.length ?? 0;
+  const before = events();
+  a.changes.emit('change');
+  assert.ok(await readUntil(new RegExp(`(event: next[\\s\\S]*){${before + 1}}`)), text);
+  assert.equal(a.stops.size, 1);
+  for (const stop of a.stops) stop();
+  assert.ok(await readUntil(/event: complete/), text);
+  assert.equal(a.stops.size, 0);
+});
