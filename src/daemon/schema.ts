@@ -1,5 +1,5 @@
 import { Repeater } from 'graphql-yoga';
-import { DaemonError } from '../kit/errors.js';
+import { DaemonError, TimeoutError } from '../kit/errors.js';
 import type { ServiceEvent, ServiceInfo } from '../services/types.js';
 import type { TendState } from './tend-app.js';
 
@@ -12,8 +12,14 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
       services: () => sup().list(),
       service: (_: unknown, { name }: { name: string }) => sup().get(name) ?? null,
       async awaitReady(_: unknown, { names, timeoutSeconds }: { names?: string[] | null; timeoutSeconds: number }) {
-        const signal = AbortSignal.timeout(Math.max(0, timeoutSeconds) * 1000);
-        await sup().waitReady(names ?? undefined, signal);
+        // The deadline's reason says so: waitReady then names the service it caught waiting.
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(new TimeoutError('READY_TIMEOUT', `is not ready after ${timeoutSeconds} s`)), Math.max(0, timeoutSeconds) * 1000);
+        try {
+          await sup().waitReady(names ?? undefined, deadline.signal);
+        } finally {
+          clearTimeout(timer);
+        }
         return pick(names);
       },
       serviceLogTail(_: unknown, { name, lines }: { name: string; lines: number }) {

@@ -21,9 +21,11 @@ export interface TendState {
  */
 export const tendApp: DaemonApp<TendState> = {
   typeDefs: SERVICES_TYPE_DEFS,
-  async validate({ projectDir }) {
+  async validate({ projectDir, warn }) {
     const { loadProjectConfig } = await import('../services/config/index.js');
-    return loadProjectConfig(projectDir).daemon;
+    const config = loadProjectConfig(projectDir);
+    for (const warning of config.warnings ?? []) warn(warning);
+    return config.daemon;
   },
   async start(ctx) {
     // Together: each import is a file to read and compile, and start waits on all.
@@ -34,6 +36,8 @@ export const tendApp: DaemonApp<TendState> = {
       import('./foreground.js'),
     ]);
     const config = loadProjectConfig(ctx.projectDir);
+    // `run` printed them already (validate), and its log is that same terminal.
+    if (!ctx.foreground) logWarnings(ctx, config);
     const reaped = await reapOrphans(ctx.paths.dir, { log: ctx.log });
     if (reaped.killed.length) ctx.log(`stopped ${reaped.killed.length} service process(es) left by a killed daemon: ${reaped.killed.join(', ')}`);
     const supervisor = new Supervisor(config, {
@@ -48,6 +52,7 @@ export const tendApp: DaemonApp<TendState> = {
       resolvers: {},
       async reload() {
         const next = loadProjectConfig(ctx.projectDir);
+        logWarnings(ctx, next);
         const diff = diffConfigs(state.config, next);
         await supervisor.reload(next, diff);
         state.config = next;
@@ -71,6 +76,10 @@ export const tendApp: DaemonApp<TendState> = {
   },
   snapshot: (state) => ({ services: state.supervisor.list() }),
 };
+
+function logWarnings(ctx: DaemonContext, config: ProjectConfig): void {
+  for (const warning of config.warnings ?? []) ctx.log(`warning: ${warning}`);
+}
 
 /** `added: a; removed: b; changed: c; unchanged: 2`. */
 export function describeReload(diff: ReloadResult): string {

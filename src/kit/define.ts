@@ -45,6 +45,8 @@ export interface EndpointDefaults {
 export interface ValidateContext {
   projectDir: string;
   paths: InstancePaths;
+  /** Tells the user something is off but usable (printed on stderr as `<name>: warning: …`). */
+  warn: (message: string) => void;
 }
 
 /** What the daemon side is told and may use. */

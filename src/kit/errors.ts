@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'SERVICE_UNKNOWN'
   | 'SERVICE_FAILED'
+  | 'READY_TIMEOUT'
+  | 'BAD_EVENT'
   | (string & {});
 
 /** Base of every error the kit throws on purpose. */
@@ -40,7 +42,7 @@ export class DaemonError extends Error {
 
 /** A wait ran past its deadline. */
 export class TimeoutError extends DaemonError {
-  override readonly name = 'TimeoutError';
+  override readonly name: string = 'TimeoutError';
 }
 
 /** Input (flags, files) that cannot be used; nothing was started. */

@@ -24,6 +24,8 @@ export interface ProbeContext {
   log?: LogMatcher;
   /** Aborted when the run ends or the service is stopped. */
   signal: AbortSignal;
+  /** Told why each failed attempt failed (a `--wait` deadline quotes the last). */
+  onAttemptFailed?: (failure: string) => void;
 }
 
 /** Runs `probe` until it passes or gives up; rejects with the signal's reason when aborted. */
@@ -32,6 +34,7 @@ export async function runProbe(probe: ReadyProbe, ctx: ProbeContext): Promise<Pr
   for (let attempt = 1; ; attempt++) {
     const failure = await attemptOnce(probe, ctx);
     if (failure === null) return { ok: true, attempts: attempt };
+    ctx.onAttemptFailed?.(`${describeProbe(probe)}: ${failure}`);
     if (attempt > probe.retries) {
       return { ok: false, attempts: attempt, reason: `${describeProbe(probe)} failed ${attempt} times; last: ${failure}` };
     }

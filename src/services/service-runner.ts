@@ -36,6 +36,8 @@ export class ServiceRunner {
   exitSignal: string | null = null;
   /** The readiness probe gave up on the current process. */
   probeGaveUp = false;
+  /** Why the current process's last readiness attempt failed, if one did. */
+  probeError: string | null = null;
   /** A process was spawned since the service was last requested. */
   spawned = false;
   /** The supervisor wants it up; false from the moment a stop is asked for. */
@@ -121,6 +123,7 @@ export class ServiceRunner {
     // exitCode/exitSignal stay: `ps` shows the last exit of a restarted service.
     this.ready = false;
     this.probeGaveUp = false;
+    this.probeError = null;
     const output = ctx.output === undefined ? undefined : (stream: OutputStream, line: string) => ctx.output?.(config.name, stream, line);
     const deps = { env: ctx.env, registry: ctx.registry, writer: this.writer, clock: ctx.clock, output };
     const outcome = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal));
@@ -157,7 +160,10 @@ export class ServiceRunner {
     let result: ProbeResult;
     try {
       const env = { ...this.ctx.env, ...this.config.env };
-      result = await runProbe(probe, { cwd: this.config.cwd, env, log: p.matcher, signal: p.controller.signal });
+      const onAttemptFailed = (failure: string): void => {
+        if (this.current === p) this.probeError = failure;
+      };
+      result = await runProbe(probe, { cwd: this.config.cwd, env, log: p.matcher, signal: p.controller.signal, onAttemptFailed });
     } catch {
       return; // aborted: the process ended or is being stopped
     }

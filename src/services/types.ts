@@ -51,6 +51,8 @@ export interface ProjectConfig {
   /** Services in file order. */
   services: ServiceConfig[];
   daemon: { port?: number; host?: string };
+  /** Lines that were skipped rather than refused (a Procfile's), each naming its file and line; absent when none. */
+  warnings?: string[];
 }
 
 /** Lifecycle state of a supervised service (CONTRACT part 2). */

@@ -2,7 +2,7 @@
  * `waitReady`: re-judges the services on every event until all are ready (or
  * completed), one is never going to be, or the caller's signal aborts.
  */
-import { DaemonError } from '../kit/errors.js';
+import { DaemonError, TimeoutError } from '../kit/errors.js';
 import { readiness } from './conditions.js';
 import type { ServiceRunner } from './service-runner.js';
 import type { ServiceEvent } from './types.js';
@@ -19,6 +19,19 @@ export class ServiceFailedError extends DaemonError {
     message: string,
   ) {
     super('SERVICE_FAILED', message);
+  }
+}
+
+/** The deadline passed with a service still on its way up (named, with its state and last probe error). */
+export class ServiceNotReadyError extends TimeoutError {
+  override readonly name: string = 'ServiceNotReadyError';
+
+  constructor(
+    readonly service: string,
+    readonly logTail: string[],
+    message: string,
+  ) {
+    super('READY_TIMEOUT', message);
   }
 }
 
@@ -50,7 +63,11 @@ export function waitForReady(watch: ReadyWatch): Promise<void> {
       if (outcome === null) resolve();
       else outcome.then(reject, reject);
     };
-    const onAbort = (): void => finish(Promise.resolve(signal?.reason));
+    // A deadline (a TimeoutError reason) is reported as the service it caught waiting.
+    const onAbort = (): void => {
+      const reason: unknown = signal?.reason;
+      finish(reason instanceof TimeoutError ? notReadyError(watch, reason) : Promise.resolve(reason));
+    };
     const check = (): void => {
       let waiting = false;
       for (const name of watch.order) {
@@ -81,4 +98,21 @@ export async function failureError(runner: ServiceRunner | undefined, service: s
   const lines = [`service ${service}: ${reason}${lastExit}`];
   if (tail.length > 0) lines.push(`last lines of ${runner.writer.file}:`, ...tail.map((line) => `  ${line}`));
   return new ServiceFailedError(service, runner.exitCode, tail, lines.join('\n'));
+}
+
+/** Builds the error for a deadline: the first service (dependencies first) not up yet, its state and last probe error. */
+export async function notReadyError(watch: ReadyWatch, deadline: TimeoutError): Promise<Error> {
+  const name = watch.order.find((n) => {
+    const runner = watch.lookup(n);
+    return runner !== undefined && readiness(runner, watch.lookup).kind !== 'ok';
+  });
+  const runner = name === undefined ? undefined : watch.lookup(name);
+  if (name === undefined || runner === undefined) return deadline;
+  const facts = [`state ${runner.state}${runner.reason ? ` (${runner.reason})` : ''}`];
+  if (runner.probeError !== null) facts.push(`last probe error: ${runner.probeError}`);
+  await runner.writer.flush();
+  const tail = runner.writer.tail(FAILURE_TAIL_LINES);
+  const lines = [`service ${name} ${deadline.message}: ${facts.join('; ')}`];
+  if (tail.length > 0) lines.push(`last lines of ${runner.writer.file}:`, ...tail.map((line) => `  ${line}`));
+  return new ServiceNotReadyError(name, tail, lines.join('\n'));
 }

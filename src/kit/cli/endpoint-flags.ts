@@ -15,7 +15,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  */
 export async function chooseEndpoint(args: Args, ctx: CommandContext): Promise<EndpointChoice> {
   const app = await ctx.def.load();
-  const defaults = (await app.validate?.({ projectDir: ctx.paths.projectDir, paths: ctx.paths })) ?? {};
+  const warn = (message: string): void => ctx.err(`${ctx.def.name}: warning: ${message}\n`);
+  const defaults = (await app.validate?.({ projectDir: ctx.paths.projectDir, paths: ctx.paths, warn })) ?? {};
   const port = args.port ?? defaults.port ?? 0;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InputError(`--port must be a whole number from 0 to 65535, ${given(args.port)}`);

@@ -1,4 +1,4 @@
-import { DaemonError } from '../errors.js';
+import { DaemonError, type ErrorCode } from '../errors.js';
 import { httpPost, type PostAnswer } from './http-post.js';
 
 /** Where and how to reach a daemon's endpoint. */
@@ -41,13 +41,13 @@ export async function graphqlRequest<T>(
   } catch (err) {
     throw err instanceof DaemonError ? err : unreachable(target, err as Error);
   }
-  let parsed: { data?: T; errors?: { message: string }[] };
+  let parsed: { data?: T; errors?: GraphQLErrorShape[] };
   try {
     parsed = JSON.parse(answer.body);
   } catch {
     throw new DaemonError('REQUEST_FAILED', `${target.endpoint} answered HTTP ${answer.status}: ${answer.body.slice(0, 200)}`);
   }
-  if (parsed.errors?.length) throw new DaemonError('REQUEST_FAILED', parsed.errors.map((e) => e.message).join('; '));
+  if (parsed.errors?.length) throw answerError(parsed.errors);
   if (answer.status !== 200 || parsed.data === undefined) {
     throw new DaemonError('REQUEST_FAILED', `${target.endpoint} answered HTTP ${answer.status}`);
   }
@@ -56,4 +56,16 @@ export async function graphqlRequest<T>(
 
 function unreachable(target: Endpoint, cause: Error): DaemonError {
   return new DaemonError('UNREACHABLE', `cannot reach ${target.endpoint}: ${cause.message}`, { cause });
+}
+
+/** An error as a GraphQL answer carries it. */
+export interface GraphQLErrorShape {
+  message: string;
+  extensions?: { code?: unknown };
+}
+
+/** The daemon's own errors keep their code on this side (else REQUEST_FAILED). */
+export function answerError(errors: GraphQLErrorShape[]): DaemonError {
+  const code = errors.find((e) => typeof e.extensions?.code === 'string')?.extensions?.code as ErrorCode | undefined;
+  return new DaemonError(code ?? 'REQUEST_FAILED', errors.map((e) => e.message).join('; '));
 }

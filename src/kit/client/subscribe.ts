@@ -1,11 +1,17 @@
 import { request } from 'node:http';
-import type { Endpoint } from './graphql-request.js';
+import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
+import { answerError, type Endpoint, type GraphQLErrorShape } from './graphql-request.js';
 import { DaemonError } from '../errors.js';
+
+/** Largest SSE event accepted; a status or service event is a few hundred bytes. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
 
 /**
  * Runs a GraphQL subscription over SSE (yoga's "distinct connections" mode)
  * and calls `onData` with each result's `data`, until the server completes
- * it, the connection ends, or `signal` aborts. Resolves with why it ended.
+ * it, the connection ends, or `signal` aborts. Resolves with why it ended;
+ * rejects (BAD_EVENT) on an event that is not a GraphQL result, and with the
+ * daemon's own error (its code kept) when the result carries errors.
  */
 export function subscribe<T>(
   target: Endpoint,
@@ -16,6 +22,7 @@ export function subscribe<T>(
   const body = JSON.stringify({ query });
   return new Promise((resolve, reject) => {
     if (signal.aborted) return resolve('aborted');
+    let settled = false;
     const req = request(target.endpoint, {
       method: 'POST',
       agent: false,
@@ -26,53 +33,80 @@ export function subscribe<T>(
         'content-length': Buffer.byteLength(body),
       },
     });
-    const onAbort = () => {
+    const settle = (outcome: { ended: 'completed' | 'closed' | 'aborted' } | { error: Error }): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
       req.destroy();
-      resolve('aborted');
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.ended);
     };
+    const onAbort = (): void => settle({ ended: 'aborted' });
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', (err) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) return resolve('aborted');
-      reject(new DaemonError('UNREACHABLE', `subscription to ${target.endpoint} failed: ${err.message}`, { cause: err }));
+      if (signal.aborted) return settle({ ended: 'aborted' });
+      settle({ error: new DaemonError('UNREACHABLE', `subscription to ${target.endpoint} failed: ${err.message}`, { cause: err }) });
     });
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        return reject(new DaemonError('REQUEST_FAILED', `${target.endpoint} answered HTTP ${res.statusCode} to the subscription`));
+        return settle({ error: new DaemonError('REQUEST_FAILED', `${target.endpoint} answered HTTP ${res.statusCode} to the subscription`) });
       }
+      const badEvent = (why: string, cause?: unknown): void =>
+        settle({ error: new DaemonError('BAD_EVENT', `${target.endpoint} sent a subscription event that is not a GraphQL result: ${why}`, { cause }) });
+      const parser = createParser({
+        maxBufferSize: MAX_EVENT_BYTES,
+        onEvent: (event) => {
+          if (settled) return;
+          const result = readEvent<T>(event);
+          if (result.kind === 'skip') return;
+          if (result.kind === 'complete') return settle({ ended: 'completed' });
+          if (result.kind === 'bad') return badEvent(result.why);
+          if (result.errors?.length) return settle({ error: answerError(result.errors) });
+          if (result.data != null) onData(result.data);
+        },
+        // Unknown fields are ignored, as the SSE spec says; an event past the cap is not.
+        onError: (err: ParseError) => {
+          if (err.type === 'max-buffer-size-exceeded') badEvent(`an event is over ${MAX_EVENT_BYTES} bytes`, err);
+        },
+      });
       res.setEncoding('utf8');
-      let buffer = '';
       res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
-          const data = block
-            .split('\n')
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trimStart())
-            .join('\n');
-          if (event === 'complete') return finish('completed');
-          if (!data) continue;
-          const parsed = JSON.parse(data) as { data?: T; errors?: { message: string }[] };
-          if (parsed.errors?.length) {
-            req.destroy();
-            return reject(new DaemonError('REQUEST_FAILED', parsed.errors.map((e) => e.message).join('; ')));
-          }
-          if (parsed.data) onData(parsed.data);
+        try {
+          parser.feed(chunk);
+        } catch (err) {
+          // onData threw: the caller's bug, reported as the subscription's error.
+          settle({ error: err as Error });
         }
       });
-      res.on('end', () => finish('closed'));
-      res.on('error', () => finish(signal.aborted ? 'aborted' : 'closed'));
+      res.on('end', () => settle({ ended: 'closed' }));
+      res.on('error', () => settle({ ended: signal.aborted ? 'aborted' : 'closed' }));
     });
-    const finish = (why: 'completed' | 'closed' | 'aborted') => {
-      signal.removeEventListener('abort', onAbort);
-      req.destroy();
-      resolve(why);
-    };
     req.end(body);
   });
+}
+
+type EventRead<T> =
+  | { kind: 'complete' }
+  | { kind: 'skip' }
+  | { kind: 'bad'; why: string }
+  | { kind: 'result'; data?: T | null; errors?: GraphQLErrorShape[] };
+
+// One SSE event as yoga sends them: `next` (or unnamed) with a JSON result, `complete` to end.
+function readEvent<T>(event: EventSourceMessage): EventRead<T> {
+  if (event.event === 'complete') return { kind: 'complete' };
+  // Other event types are not results (and may come from a newer server): skipped.
+  if (event.event !== undefined && event.event !== 'next' && event.event !== 'message') return { kind: 'skip' };
+  if (event.data === '') return { kind: 'skip' };
+  let value: unknown;
+  try {
+    value = JSON.parse(event.data);
+  } catch {
+    return { kind: 'bad', why: `its data is not JSON (${JSON.stringify(event.data.slice(0, 80))})` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'bad', why: 'its data is not a JSON object' };
+  const { data, errors } = value as { data?: T | null; errors?: unknown };
+  if (errors !== undefined && !(Array.isArray(errors) && errors.every((e) => typeof e?.message === 'string'))) return { kind: 'bad', why: 'its "errors" is not a list of errors' };
+  if (data === undefined && errors === undefined) return { kind: 'bad', why: 'it has neither "data" nor "errors"' };
+  return { kind: 'result', data, errors: errors as GraphQLErrorShape[] | undefined };
 }

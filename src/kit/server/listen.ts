@@ -29,7 +29,16 @@ export function listen(host: string, port: number): Promise<Listening> {
   };
   // Slow-loris: headers and body must arrive promptly, checked every second
   // (Node's default check runs every 30 s).
+  let closing = false;
   const server = createServer({ connectionsCheckingInterval: 1_000, headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+    // Once closing, a finished response ends its connection: clients (fetch,
+    // graphql-sse) keep a completed SSE stream's socket alive, and close()
+    // would wait for it until the drain deadline.
+    const socket = req.socket;
+    if (closing) res.setHeader('connection', 'close');
+    res.once('finish', () => {
+      if (closing) socket.end();
+    });
     const refusal = refuse(req);
     if (refusal) {
       res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' });
@@ -51,7 +60,11 @@ export function listen(host: string, port: number): Promise<Listening> {
     server.listen({ host, port, exclusive: true }, () => {
       server.off('error', reject);
       const bound = (server.address() as AddressInfo).port;
-      resolve({ server, port: bound, setHandler: (h) => void (handler = h), close: (drainMs) => closeServer(server, drainMs) });
+      const close = (drainMs: number): Promise<void> => {
+        closing = true;
+        return closeServer(server, drainMs);
+      };
+      resolve({ server, port: bound, setHandler: (h) => void (handler = h), close });
     });
   });
 }
@@ -70,6 +83,8 @@ function refuse(req: IncomingMessage): { status: number; message: string } | nul
   return null;
 }
 
+// In-flight requests end their connections as they finish (see listen); idle
+// keep-alive ones go now; whatever is left at the deadline is cut.
 async function closeServer(server: Server, drainMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

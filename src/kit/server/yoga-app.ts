@@ -64,15 +64,7 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
     graphqlEndpoint: '/graphql',
     graphiql: false,
     landingPage: false,
-    // A DaemonError is meant for the user (it names what failed): its message
-    // and code go through; anything else is masked as yoga does by default.
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof DaemonError) return new GraphQLError(original.message, { extensions: { code: original.code } });
-        return maskError(error, message, isDev);
-      },
-    },
+    maskedErrors: { maskError: keepOwnErrors },
     logging: false,
     // Browsers are refused by the guard; yoga's CORS would answer their
     // preflight (OPTIONS) itself, before the guard, with the origin allowed.
@@ -87,6 +79,23 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
   // @whatwg-node/server, it reads globalThis.Request to decide, and that loads
   // undici (~14 ms of every daemon start). `true` is what it decides here.
   return createServerAdapter(server, { fetchAPI: server.fetchAPI, plugins: server['plugins'], __useCustomAbortCtrl: true });
+}
+
+/**
+ * yoga's error masking, except for the tool's own errors: a DaemonError (or a
+ * GraphQLError a resolver threw with an `extensions.code`) is meant for the
+ * user, so its message and code go through. Anything else (a bug, a rejected
+ * DOMException) is masked as yoga does by default.
+ */
+export function keepOwnErrors(error: unknown, message: string, isDev?: boolean): Error {
+  const graphql = error instanceof GraphQLError ? error : undefined;
+  const original = graphql ? graphql.originalError : error;
+  if (original instanceof DaemonError) {
+    return new GraphQLError(original.message, { nodes: graphql?.nodes, path: graphql?.path, extensions: { code: original.code } });
+  }
+  const thrown = original instanceof GraphQLError ? original : graphql && original === undefined ? graphql : undefined;
+  if (thrown && typeof thrown.extensions.code === 'string') return thrown;
+  return maskError(error, message, isDev);
 }
 
 function statusStream(options: AppOptions, intervalSeconds?: number | null): Repeater<LiveStatus> {

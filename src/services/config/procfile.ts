@@ -1,40 +1,57 @@
 import path from 'node:path';
 import type { ProjectConfig, ServiceConfig } from '../types.js';
-import { DEFAULT_RESTART, DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_MS, SERVICE_NAME_HINT, SERVICE_NAME_PATTERN } from './defaults.js';
+import { DEFAULT_RESTART, DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_MS } from './defaults.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 
+/** A Procfile process line, exactly as foreman and honcho match it. */
+export const PROCFILE_LINE = /^([A-Za-z0-9_-]+):\s*(.+)$/;
+
 /**
- * Parses a Procfile (`name: command` per line; blank lines and `#` comments
- * ignored). Every service runs its command under /bin/sh -c in the project dir.
+ * Parses a Procfile the way foreman does: a line matching PROCFILE_LINE is a
+ * process (its command runs under /bin/sh -c in the project dir); blank lines
+ * and `#` comments are ignored; any other line (no command, indented, a name
+ * such as `web.1`) is skipped with a warning naming it, not refused. A UTF-8
+ * BOM is ignored. A duplicate name is an error, as in honcho.
  */
 export function parseProcfile(text: string, file: string, projectDir: string): ProjectConfig {
   const root = path.resolve(projectDir);
   const display = path.relative(root, file) || path.basename(file);
   const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
   const services: ServiceConfig[] = [];
   const firstLine = new Map<string, number>();
-  const problem = (line: number, column: number, message: string) =>
-    issues.push({ file: display, line, column, path: '', message });
 
-  text.split(/\r?\n/).forEach((source, index) => {
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((source, index) => {
     const line = index + 1;
     const content = source.trim();
     if (content === '' || content.startsWith('#')) return;
-    const column = source.length - source.trimStart().length + 1;
-    const colon = content.indexOf(':');
-    if (colon <= 0) return problem(line, column, 'expected "name: command"');
-    const name = content.slice(0, colon);
-    const command = content.slice(colon + 1).trim();
-    if (!SERVICE_NAME_PATTERN.test(name)) return problem(line, column, `invalid service name ${JSON.stringify(name)}; ${SERVICE_NAME_HINT}`);
-    if (command === '') return problem(line, column + colon + 1, `expected a command after "${name}:"`);
+    const match = PROCFILE_LINE.exec(source);
+    const command = match?.[2]?.trim() ?? '';
+    if (match === null || command === '') {
+      warnings.push(`${display}:${line}: skipped ${JSON.stringify(source.trimEnd())}: ${skipReason(source, match !== null)}`);
+      return;
+    }
+    const name = match[1]!;
     const first = firstLine.get(name);
-    if (first !== undefined) return problem(line, column, `duplicate service name ${JSON.stringify(name)} (first defined on line ${first})`);
+    if (first !== undefined) {
+      issues.push({ file: display, line, column: 1, path: '', message: `duplicate process name ${JSON.stringify(name)} (first defined on line ${first})` });
+      return;
+    }
     firstLine.set(name, line);
     services.push(procfileService(name, command, root));
   });
 
   if (issues.length > 0) throw new ConfigError(file, display, issues);
-  return { file, kind: 'procfile', services, daemon: {} };
+  return { file, kind: 'procfile', services, daemon: {}, ...(warnings.length ? { warnings } : {}) };
+}
+
+// Why a non-blank, non-comment line is not a process, in the user's terms.
+function skipReason(source: string, named: boolean): string {
+  if (named) return 'no command after the name';
+  if (/^\s/.test(source)) return 'a process line starts at the first column';
+  if (!source.includes(':')) return 'not a "name: command" line';
+  if (/^[^:]*:\s*$/.test(source)) return 'no command after the name';
+  return 'a process name has only letters, digits, "_" and "-"';
 }
 
 function procfileService(name: string, command: string, cwd: string): ServiceConfig {

@@ -1,15 +1,17 @@
 /**
  * One process of a service: spawned detached (its own session and process
  * group, so the whole tree can be signalled), stdin ignored, stdout/stderr
- * piped into the log as whole lines, recorded in services.json until its
+ * real pipes (output-pipes) read into the log as whole lines, recorded in services.json until its
  * group is empty. A string command runs under `/bin/sh -c`; an array is exec'd.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { readProcStat } from '../../kit/process/process-info.js';
 import { splitLines } from '../log/line-splitter.js';
 import type { BlockListener, LogWriter, OutputStream } from '../log/log-writer.js';
 import { groupAlive, terminateGroup } from './process-group.js';
+import { closeWriteEnd, openOutputPipes } from './output-pipes.js';
 import { LogMatcher } from '../log/log-matcher.js';
 import type { ServiceRegistry } from '../registry.js';
 import type { ServiceConfig } from '../types.js';
@@ -54,13 +56,20 @@ export class ServiceProcess {
     const cwdProblem = checkDirectory(config.cwd);
     if (cwdProblem !== null) return { ok: false, reason: cwdProblem };
     const [file, args] = commandLine(config.command);
+    // Real pipes where FIFOs can be made (see output-pipes), else Node's socketpairs.
+    const pipes = openOutputPipes(path.dirname(deps.writer.file));
     let child: ChildProcess;
     try {
-      child = spawn(file, args, { cwd: config.cwd, env: { ...deps.env, ...config.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdio: StdioOptions = pipes ? ['ignore', pipes.stdout.writeFd, pipes.stderr.writeFd] : ['ignore', 'pipe', 'pipe'];
+      child = spawn(file, args, { cwd: config.cwd, env: { ...deps.env, ...config.env }, detached: true, stdio });
     } catch (err) {
+      if (pipes) for (const pipe of [pipes.stdout, pipes.stderr]) pipe.reader.destroy();
       return { ok: false, reason: spawnFailure(config.command, err) };
+    } finally {
+      if (pipes) for (const pipe of [pipes.stdout, pipes.stderr]) closeWriteEnd(pipe);
     }
     if (child.pid === undefined) {
+      if (pipes) for (const pipe of [pipes.stdout, pipes.stderr]) pipe.reader.destroy();
       // A missing command is reported asynchronously, with neither pid nor 'exit'.
       return { ok: false, reason: new Promise((resolve) => child.once('error', (err) => resolve(spawnFailure(config.command, err)))) };
     }
@@ -73,8 +82,8 @@ export class ServiceProcess {
       onExit(p, code, signal);
     });
     const onBlock = p.lineListener();
-    deps.writer.attach(child.stdout!, 'stdout', onBlock);
-    deps.writer.attach(child.stderr!, 'stderr', onBlock);
+    deps.writer.attach(pipes?.stdout.reader ?? child.stdout!, 'stdout', onBlock);
+    deps.writer.attach(pipes?.stderr.reader ?? child.stderr!, 'stderr', onBlock);
     return { ok: true, process: p };
   }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
+import { GraphQLError } from 'graphql';
+import { TimeoutError } from '../../../src/kit/errors.js';
 import { createDaemonApp, type AppOptions } from '../../../src/kit/server/yoga-app.js';
 import { hostsFor } from '../../../src/kit/server/guard.js';
 import type { LiveStatus } from '../../../src/kit/server/status-shape.js';
@@ -124,4 +126,31 @@ test('the status subscription sends the status, again on a change, and completes
   for (const stop of a.stops) stop();
   assert.ok(await readUntil(/event: complete/), text);
   assert.equal(a.stops.size, 0);
+});
+
+test("the app passes the tool's own errors through with their code and masks the rest", async () => {
+  const a = makeApp({
+    typeDefs: 'extend type Query { own: Int, coded: Int, bug: Int, deadline: Int }',
+    resolvers: {
+      Query: {
+        own: () => {
+          throw new TimeoutError('READY_TIMEOUT', 'service web is not ready after 2 s');
+        },
+        coded: () => {
+          throw new GraphQLError('no such thing', { extensions: { code: 'SERVICE_UNKNOWN' } });
+        },
+        bug: () => {
+          throw new Error('secret internals');
+        },
+        deadline: () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      },
+    },
+  });
+  const answer = async (field: string) => ((await (await post(a.app, `{ ${field} }`)).json()) as { errors: { message: string; extensions?: { code?: string } }[] }).errors[0]!;
+  assert.deepEqual(await answer('own'), { message: 'service web is not ready after 2 s', locations: [{ line: 1, column: 3 }], path: ['own'], extensions: { code: 'READY_TIMEOUT' } });
+  const coded = await answer('coded');
+  assert.equal(coded.message, 'no such thing');
+  assert.equal(coded.extensions?.code, 'SERVICE_UNKNOWN');
+  assert.equal((await answer('bug')).message, 'Unexpected error.');
+  assert.equal((await answer('deadline')).message, 'Unexpected error.');
 });

@@ -1,46 +1,56 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadProjectConfig } from '../../../src/services/config/index.js';
+import { loadProjectConfig, parseProcfile } from '../../../src/services/config/index.js';
 import { issuesOf, lines, project } from './project.js';
 
 test('a Procfile gives one shell-command service per line, in the project dir, with defaults', (t) => {
   const dir = project(t, {
-    Procfile: lines('# dev processes', 'web: node server.js', '', 'worker:   node worker.js --queue=a:b  ', '  # indented comment', 'css.watch: sass --watch'),
+    Procfile: lines('# dev processes', 'web: node server.js', '', 'worker:   node worker.js --queue=a:b  ', '  # indented comment', 'css_watch: sass --watch', '-lint: eslint .', '_db:redis-server'),
   });
   const config = loadProjectConfig(dir);
   assert.equal(config.kind, 'procfile');
   assert.equal(config.file, path.join(dir, 'Procfile'));
   assert.deepEqual(config.daemon, {});
+  assert.equal(config.warnings, undefined);
   const defaults = { cwd: dir, env: {}, dependsOn: {}, ready: null, restart: 'no', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000 };
   assert.deepEqual(config.services, [
     { name: 'web', command: 'node server.js', ...defaults },
     { name: 'worker', command: 'node worker.js --queue=a:b', ...defaults },
-    { name: 'css.watch', command: 'sass --watch', ...defaults },
+    { name: 'css_watch', command: 'sass --watch', ...defaults },
+    { name: '-lint', command: 'eslint .', ...defaults },
+    { name: '_db', command: 'redis-server', ...defaults },
   ]);
 });
 
-test('a Procfile with CRLF line endings parses the same', (t) => {
-  const dir = project(t, { Procfile: 'web: serve\r\nworker: work\r\n' });
-  assert.deepEqual(loadProjectConfig(dir).services.map((s) => [s.name, s.command]), [['web', 'serve'], ['worker', 'work']]);
+test('a Procfile with CRLF line endings or a UTF-8 BOM parses the same', (t) => {
+  const dir = project(t, { Procfile: '\uFEFFweb: serve\r\nworker: work\r\n' });
+  const config = loadProjectConfig(dir);
+  assert.deepEqual(config.services.map((s) => [s.name, s.command]), [['web', 'serve'], ['worker', 'work']]);
+  assert.equal(config.warnings, undefined);
+  assert.deepEqual(parseProcfile('\uFEFFweb: serve\n', path.join(dir, 'Procfile'), dir).services.map((s) => s.name), ['web']);
 });
 
-test('bad Procfile lines are all reported with line and column', (t) => {
+test('Procfile lines foreman would not run are skipped with a warning naming each, not refused', (t) => {
   const dir = project(t, {
-    Procfile: lines('web: node server.js', 'release', 'bad name: x', 'web: again', 'empty:', '  :x'),
+    Procfile: lines('web: node server.js', 'release', 'bad name: x', 'web.1: again', 'empty:', 'blank:   ', '  indented: x', ':x', 'worker: w'),
   });
-  assert.deepEqual(issuesOf(dir), [
-    'Procfile:2:1: expected "name: command"',
-    'Procfile:3:1: invalid service name "bad name"; use letters, digits, "_", "." and "-", starting with a letter or digit',
-    'Procfile:4:1: duplicate service name "web" (first defined on line 1)',
-    'Procfile:5:7: expected a command after "empty:"',
-    'Procfile:6:3: expected "name: command"',
+  const config = loadProjectConfig(dir);
+  assert.deepEqual(config.services.map((s) => s.name), ['web', 'worker']);
+  assert.deepEqual(config.warnings, [
+    'Procfile:2: skipped "release": not a "name: command" line',
+    'Procfile:3: skipped "bad name: x": a process name has only letters, digits, "_" and "-"',
+    'Procfile:4: skipped "web.1: again": a process name has only letters, digits, "_" and "-"',
+    'Procfile:5: skipped "empty:": no command after the name',
+    'Procfile:6: skipped "blank:": no command after the name',
+    'Procfile:7: skipped "  indented: x": a process line starts at the first column',
+    'Procfile:8: skipped ":x": a process name has only letters, digits, "_" and "-"',
   ]);
 });
 
 test('a duplicate Procfile name is refused at the second one', (t) => {
   const dir = project(t, { Procfile: lines('web: a', 'worker: b', '', 'web: c') });
-  assert.deepEqual(issuesOf(dir), ['Procfile:4:1: duplicate service name "web" (first defined on line 1)']);
+  assert.deepEqual(issuesOf(dir), ['Procfile:4:1: duplicate process name "web" (first defined on line 1)']);
 });
 
 test('an empty Procfile has no services', (t) => {
