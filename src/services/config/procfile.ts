@@ -27,6 +27,7 @@ export function parseProcfile(text: string, file: string, projectDir: string): P
     const command = content.slice(colon + 1).trim();
     if (!SERVICE_NAME_PATTERN.test(name)) return problem(line, column, `invalid service name ${JSON.stringify(name)}; ${SERVICE_NAME_HINT}`);
     if (command === '') return problem(line, column + colon + 1, `expected a command after "${name}:"`);
+    if (command.includes('\0')) return problem(line, column + source.trimStart().indexOf('\0'), 'the command holds a NUL byte, which no command line can carry');
     const first = firstLine.get(name);
     if (first !== undefined) return problem(line, column, `duplicate service name ${JSON.stringify(name)} (first defined on line ${first})`);
     firstLine.set(name, line);

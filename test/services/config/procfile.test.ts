@@ -31,7 +31,7 @@ test('bad Procfile lines are all reported with line and column', (t) => {
   });
   assert.deepEqual(issuesOf(dir), [
     'Procfile:2:1: expected "name: command"',
-    'Procfile:3:1: invalid service name "bad name"; use letters, digits, "_", "." and "-", starting with a letter or digit',
+    'Procfile:3:1: invalid service name "bad name"; use at most 63 letters, digits, "_", "-" and "." (not first)',
     'Procfile:4:1: duplicate service name "web" (first defined on line 1)',
     'Procfile:5:7: expected a command after "empty:"',
     'Procfile:6:3: expected "name: command"',

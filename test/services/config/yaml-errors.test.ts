@@ -210,7 +210,7 @@ test('an empty or missing command is refused', (t) => {
 
 test('a bad service name is refused at the name', (t) => {
   const issues = yamlIssues(t, ['services:', '  "web server": { command: x }', '  -x: { command: y }']);
-  const hint = 'use letters, digits, "_", "." and "-", starting with a letter or digit';
+  const hint = 'use at most 63 letters, digits, "_", "-" and "." (not first)';
   assert.deepEqual(issues, [
     `tend.yaml:2:3: services["web server"]: invalid service name "web server"; ${hint}`,
     `tend.yaml:3:3: services["-x"]: invalid service name "-x"; ${hint}`,
