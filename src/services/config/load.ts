@@ -15,8 +15,9 @@ export type ConfigFileKind = 'yaml' | 'procfile';
 export function findConfigFile(dir: string): { file: string; kind: ConfigFileKind } | null {
   for (const name of CONFIG_FILE_NAMES) {
     const file = path.resolve(dir, name);
-    // Anything there counts (a FIFO, a directory): readConfigInput then says what is wrong with it.
-    if (fs.statSync(file, { throwIfNoEntry: false })) {
+    // A FIFO or a device counts (readConfigInput then says what is wrong with it); a directory does not.
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) {
       return { file, kind: name === 'Procfile' ? 'procfile' : 'yaml' };
     }
   }

@@ -9,9 +9,11 @@ export const MAX_KEYS_PER_MAP = 10_000;
  * slowly or not at all: duplicate keys (its own check is quadratic: 70,000
  * keys took 80 s, so it is turned off with `uniqueKeys: false`), mappings with
  * too many keys, and NUL bytes, which no command line or environment can carry.
+ * `tooBig`: a mapping is over the cap, so the file is not worth validating further.
  */
-export function scanDocument(doc: Document, lines: LineCounter, display: string): ConfigIssue[] {
+export function scanDocument(doc: Document, lines: LineCounter, display: string): { issues: ConfigIssue[]; tooBig: boolean } {
   const issues: ConfigIssue[] = [];
+  let tooBig = false;
   const at = (offset: number | undefined, message: string) => {
     const { line, col } = lines.linePos(offset ?? 0);
     issues.push({ file: display, line, column: col, path: '', message });
@@ -20,6 +22,7 @@ export function scanDocument(doc: Document, lines: LineCounter, display: string)
     Map(_key, map) {
       if (map.items.length > MAX_KEYS_PER_MAP) {
         at(map.range?.[0], `a mapping with ${map.items.length} keys; at most ${MAX_KEYS_PER_MAP} are allowed`);
+        tooBig = true;
         return visit.SKIP;
       }
       const first = new Map<string, number | undefined>();
@@ -42,5 +45,5 @@ export function scanDocument(doc: Document, lines: LineCounter, display: string)
       }
     },
   });
-  return issues;
+  return { issues, tooBig };
 }

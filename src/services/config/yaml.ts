@@ -27,7 +27,7 @@ export function parseYamlConfig(text: string, file: string, projectDir: string):
     }));
   }
   const scanned = scanDocument(doc, lines, display);
-  if (scanned.length > 0) throw new ConfigError(file, display, scanned);
+  if (scanned.tooBig) throw new ConfigError(file, display, scanned.issues);
 
   let data: unknown;
   try {
@@ -60,7 +60,9 @@ export function parseYamlConfig(text: string, file: string, projectDir: string):
   }
   raw.push(...checkDependencies(graph, names));
 
-  if (raw.length > 0) throw new ConfigError(file, display, raw.map((issue) => place(issue, doc, lines, display)));
+  if (raw.length > 0 || scanned.issues.length > 0) {
+    throw new ConfigError(file, display, [...scanned.issues, ...raw.map((issue) => place(issue, doc, lines, display))]);
+  }
   return {
     file,
     kind: 'yaml',

@@ -63,13 +63,14 @@ test('env_file that is a FIFO, /dev/zero, a directory or huge is refused with fi
   }
 });
 
-test('a tend.yaml or Procfile that is a FIFO or a directory is refused, naming it, instead of being waited on or skipped', (t) => {
+test('a tend.yaml or Procfile that is a FIFO or a device is refused, naming it, instead of being waited on or skipped', (t) => {
   for (const name of ['tend.yaml', 'Procfile']) {
     const dir = project(t, {});
     fifo(dir, name);
     assert.throws(() => loadProjectConfig(dir), new RegExp(`the config file ${path.join(dir, name)} is a FIFO \\(named pipe\\), not a regular file`));
-    const other = project(t, { [`${name}/`]: '' });
-    assert.throws(() => loadProjectConfig(other), /is a directory, not a regular file/);
+    const other = project(t, {});
+    fs.symlinkSync('/dev/zero', path.join(other, name));
+    assert.throws(() => loadProjectConfig(other), /is a character device, not a regular file/);
   }
 });
 
