@@ -170,3 +170,30 @@ function shell(box: Sandbox, cwd: string, args: string): Promise<{ code: number 
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+test('under umask 000 every dir tend creates is 0700 and every file 0600, the lock dir included', async (t) => {
+  const box = makeSandbox(t, { 'Procfile': 'web: echo up; sleep 300\n' });
+  const old = process.umask(0);
+  let up;
+  try {
+    up = box.cli(['start', '--wait']); // the child inherits the umask at spawn
+  } finally {
+    process.umask(old);
+  }
+  assert.equal((await up).code, 0);
+  const seen: string[] = [];
+  const walk = (path: string) => {
+    const st = statSync(path);
+    const mode = st.mode & 0o777;
+    seen.push(`${path.slice(box.stateDir.length) || '/'} ${mode.toString(8)}`);
+    if (st.isDirectory()) {
+      assert.equal(mode, 0o700, `${path} is ${mode.toString(8)}`);
+      for (const entry of readdirSync(path)) walk(join(path, entry));
+    } else assert.equal(mode, 0o600, `${path} is ${mode.toString(8)}`);
+  };
+  walk(box.stateDir);
+  for (const name of ['daemon.lock', 'daemon.json', 'services', 'services/web.log']) {
+    assert.ok(seen.some((s) => s.includes(`/${name} `)), `${name} was not made: ${seen.join(', ')}`);
+  }
+  assert.equal((await box.cli(['stop'])).code, 0);
+});
