@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { DaemonError, isErrno } from '../errors.js';
+import { envPrefix } from './paths.js';
 
 /** Options of the trust checks. */
 export interface TrustOptions {
@@ -22,20 +23,20 @@ export class UnsafeStateError extends DaemonError {
  * The one check before anything under the state root is trusted: from the
  * state root down to `target`, every component is a real directory (or, for
  * `target`, a file) owned by you, not a symlink, not writable by group or
- * others; the root's own ancestors may be root's, and writable by others only
- * when sticky (like /tmp). 'missing' when a component does not exist yet:
- * nothing is there to trust. Throws UnsafeStateError naming the fix.
+ * others; above the root, a world-writable dir must be sticky (like /tmp).
+ * 'missing' when a component does not exist yet: nothing is there to trust.
+ * Throws UnsafeStateError naming the fix.
  */
 export function checkTrusted(stateRoot: string, target: string, options: TrustOptions = {}): 'ok' | 'missing' {
   const uid = options.uid ?? process.getuid?.();
   // Without uids (Windows) there is no other user to guard against here.
   if (uid === undefined) return 'ok';
-  const env = `${(options.name ?? 'tend').toUpperCase().replace(/[^A-Z0-9]/g, '_')}_STATE_DIR`;
+  const env = `${envPrefix(options.name ?? 'tend')}_STATE_DIR`;
   const rel = relative(stateRoot, target);
   if (rel.startsWith('..') || isAbsolute(rel)) throw new UnsafeStateError(`${target} is not under the state root ${stateRoot}`);
   const first = lstatOrNull(stateRoot);
   if (!first) return 'missing';
-  checkAncestors(stateRoot, uid, env);
+  checkAncestors(stateRoot, env);
   let path = stateRoot;
   let st: Stats | null = first;
   const parts = rel === '' ? [] : rel.split(sep);
@@ -71,9 +72,12 @@ function checkOwn(path: string, st: Stats, uid: number, env: string, last: boole
   if (st.mode & 0o022) throw new UnsafeStateError(`${what} ${path} is writable by others; fix it with: chmod go-w ${path}`);
 }
 
-// Whoever can write to an ancestor can swap the state root for a dir of
-// their own; a sticky dir (/tmp) lets them add entries, never rename ours.
-function checkAncestors(stateRoot: string, uid: number, env: string): void {
+// Whoever can write to an ancestor can move the state root away and put a dir
+// in its place; one of theirs is then refused (it is not ours), so only a
+// world-writable ancestor without the sticky bit (a broken /tmp) is refused
+// here. Owners and group bits above the root are left alone: a group-writable
+// home (user private groups) is common and not a way in.
+function checkAncestors(stateRoot: string, env: string): void {
   let dir: string;
   try {
     dir = realpathSync(dirname(stateRoot));
@@ -82,11 +86,8 @@ function checkAncestors(stateRoot: string, uid: number, env: string): void {
   }
   for (;;) {
     const st = lstatSync(dir);
-    if (st.uid !== uid && st.uid !== 0) {
-      throw new UnsafeStateError(`${dir}, above the state dir, belongs to uid ${st.uid}, who could replace the state dir; set ${env} to a directory of your own`);
-    }
-    if (st.mode & 0o022 && !(st.mode & 0o1000)) {
-      throw new UnsafeStateError(`${dir}, above the state dir, is writable by others (and not sticky), who could replace the state dir; fix it with: chmod go-w ${dir}, or set ${env} elsewhere`);
+    if (st.mode & 0o002 && !(st.mode & 0o1000)) {
+      throw new UnsafeStateError(`${dir}, above the state dir, is writable by everyone and not sticky; fix it with: chmod +t ${dir}, or set ${env} elsewhere`);
     }
     if (dirname(dir) === dir) return;
     dir = dirname(dir);
