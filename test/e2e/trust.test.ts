@@ -50,7 +50,7 @@ function chownTree(dir: string, uid: number): void {
 
 /** Every reader refuses with the fix (status 4, the rest 1) and the victim gets no signal. */
 async function expectRefused(box: Sandbox, pid: number, fix: RegExp): Promise<void> {
-  const runs: [string[], number][] = [[['status'], 4], [['status', '--json'], 4], [['stop'], 1], [['stop', '--force', '--timeout', '0'], 1],
+  const runs: [string[], number][] = [[['status'], 4], [['status', '--json'], 4], [['status', '--watch'], 4], [['stop'], 1], [['stop', '--force', '--timeout', '0'], 1],
     [['ps'], 1], [['logs'], 1], [['logs', 'web'], 1], [['stop', 'web'], 1], [['restart'], 1]];
   for (const [args, code] of runs) {
     const r = await box.cli(args);

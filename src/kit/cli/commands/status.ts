@@ -8,7 +8,7 @@ export const STATUS_EXIT = { running: 0, stale: 1, stopped: 3, unknown: 4 } as c
 
 /** `status`: what is known about the daemon; `--watch` follows it live. Read-only. */
 export default async function status(args: Args, ctx: CommandContext): Promise<number> {
-  if (args.watch) return (await import('./status-watch.js')).default(args, ctx);
+  if (args.watch) return (await import('./status-watch.js')).default(args, ctx).catch(unsafeAsUnknown);
   const ext = ctx.extensions.status;
   const state = await probeDaemon(ctx.paths, { extraSelection: ext?.selection }).catch(unsafeAsUnknown);
   if (ctx.json) {
