@@ -19,5 +19,6 @@ export { graphqlRequest } from './kit/client/graphql-request.js';
 export { subscribe } from './kit/client/subscribe.js';
 export { instancePaths, stateRoot, findProjectDir } from './kit/state/paths.js';
 export type { InstancePaths } from './kit/state/paths.js';
+export { checkTrusted, UnsafeStateError } from './kit/state/trust.js';
 export type { LiveStatus } from './kit/server/status-shape.js';
 export type { Metadata } from './kit/state/metadata.js';

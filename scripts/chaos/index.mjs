@@ -8,7 +8,8 @@ import { clockJumps, deadOwner, orphanLock, pausedOwner } from './lock.mjs';
 import { garbageOverLive, metadataCases } from './metadata.mjs';
 import { aliasFlood, contentTypes, deepQueries, hugeBodies, malformed, methods, rssBound } from './http.mjs';
 import { connectionFlood, slowLoris } from './slow.mjs';
-import { fileModes, hostOrigin, introspection, plantedSymlinks, tokenCheck, tokenSecrecy, unsafeDirs } from './security.mjs';
+import { fileModes, hostOrigin, introspection, plantedState, plantedSymlinks, tokenCheck, tokenSecrecy, unsafeDirs } from './security.mjs';
+import { inputCases } from './inputs.mjs';
 import { soakCase } from './soak.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
@@ -52,6 +53,8 @@ export const CASES = [
   unsafeDirs,
   fileModes,
   plantedSymlinks,
+  plantedState,
+  ...inputCases,
   soakCase,
 ].map((c) => ({ ci: true, ...c, lane: laneOf(c) }));
 

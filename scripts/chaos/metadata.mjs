@@ -15,7 +15,7 @@ import { describe, hasStackTrace, jsonPid, withRun } from './run.mjs';
 const TRAPPED = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
 
 /** A live process unrelated to tend that records every signal it gets. */
-async function spawnStranger(run) {
+export async function spawnStranger(run) {
   const marker = join(run.root, 'stranger-signals');
   const code = `const fs=require('fs');for(const s of ${JSON.stringify(TRAPPED)})process.on(s,()=>fs.appendFileSync(${JSON.stringify(marker)},s+'\\n'));setInterval(()=>{},1e6)`;
   const child = run.spawnHelper(process.execPath, ['-e', code]);

@@ -1,13 +1,15 @@
 // Security: the bearer token (refused when wrong, never printed or logged),
 // the Host/Origin guard, introspection off by default, unsafe state dirs
-// refused with the fix, and planted symlinks never followed.
-import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+// refused with the fix, planted symlinks never followed, and state planted by
+// another user never trusted by any reader.
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checks } from './case.mjs';
 import { endpointOf, get, jsonBody, post, rawRequest } from './http-client.mjs';
 import { refused, rejected } from './http.mjs';
+import { spawnStranger } from './metadata.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { sleep } from './proc.mjs';
+import { alive, sleep } from './proc.mjs';
 import { describe, hasStackTrace, withRun } from './run.mjs';
 
 const Q = { query: '{ status { pid } }' };
@@ -195,7 +197,7 @@ export const unsafeDirs = {
 export const fileModes = {
   id: 'sec.file-modes',
   group: 'Security',
-  title: 'with umask 000: instance dir 0700, daemon.json/log/owner 0600',
+  title: 'with umask 000: instance dir and daemon.lock 0700, daemon.json/log/owner 0600',
   run: () =>
     withRun('modes', async (run) => {
       const c = checks();
@@ -208,13 +210,12 @@ export const fileModes = {
       }
       c.expect((await up).code === 0, 'start');
       const modes = {};
-      const want = { '.': 0o700, 'daemon.json': 0o600, 'daemon.log': 0o600, 'daemon.owner.json': 0o600 };
+      const want = { '.': 0o700, 'daemon.json': 0o600, 'daemon.log': 0o600, 'daemon.owner.json': 0o600, 'daemon.lock': 0o700 };
       for (const [f, m] of Object.entries(want)) {
         const mode = statSync(join(run.instanceDir, f)).mode & 0o777;
         modes[f] = mode.toString(8);
         c.expect(mode === m, `${f} has mode ${mode.toString(8)}, want ${m.toString(8)}`);
       }
-      modes['daemon.lock'] = (statSync(run.file('daemon.lock')).mode & 0o777).toString(8);
       await finish(run, c);
       return { figures: Object.entries(modes).map(([f, m]) => `${f} ${m}`).join(', '), failures: c.failures };
     }),
@@ -259,5 +260,77 @@ export const plantedSymlinks = {
         ),
       Promise.resolve(),
     ).then(() => ({ figures: out.join('; '), failures: c.failures }));
+  },
+};
+
+const READERS = [[['status'], 4], [['stop', '--timeout', '3'], 1], [['stop', '--force', '--timeout', '1'], 1], [['ps'], 1], [['logs'], 1], [['logs', 'web'], 1], [['restart'], 1]];
+
+/** daemon.lock/, owner record, daemon.json and services.json naming the stranger with its real start time and boot id. */
+function plantState(run, stranger) {
+  const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  const who = { pid: stranger.pid, processStartTime: stranger.startTime, bootId: boot, instanceId: '00000000-0000-4000-8000-000000000000' };
+  mkdirSync(run.file('daemon.lock'), { recursive: true });
+  mkdirSync(run.file('services'), { recursive: true });
+  writeFileSync(run.file('daemon.owner.json'), JSON.stringify(who));
+  writeFileSync(run.file('daemon.json'), JSON.stringify({
+    schema: 1, ...who, startedAt: new Date().toISOString(), version: '0.1.0', endpoint: 'http://127.0.0.1:9/graphql',
+    host: '127.0.0.1', port: 9, token: 'planted-token', projectDir: realpathSync(run.projectDir), logFile: run.file('daemon.log'), foreground: false,
+  }));
+  writeFileSync(run.file('services.json'), JSON.stringify({ version: 1, owner: { pid: 2, startTime: null }, bootId: boot,
+    services: [{ name: 'web', pid: stranger.pid, pgid: stranger.pid, startTime: stranger.startTime }] }));
+  writeFileSync(run.file('services/web.log'), 'planted line\n');
+}
+
+function chownTree(path, uid) {
+  chownSync(path, uid, uid);
+  if (statSync(path).isDirectory()) for (const e of readdirSync(path)) chownTree(join(path, e), uid);
+}
+
+const PLANTED = [
+  ['state root of uid 65534', true, (run) => (chmodSync(run.instanceDir, 0o755), chmodSync(run.stateDir, 0o755), chownTree(run.stateDir, 65534)), /belongs to uid 65534/],
+  ['instance dir of uid 65534', true, (run) => (chmodSync(run.instanceDir, 0o755), chownTree(run.instanceDir, 65534)), /belongs to uid 65534/],
+  // Only these two files are foreign here: `logs` reads neither, and the logs are ours.
+  ['daemon.json and owner of uid 65534', true, (run) => ['daemon.json', 'daemon.owner.json'].forEach((f) => chownSync(run.file(f), 65534, 65534)), /belongs to uid 65534/, ['status', 'stop', 'ps', 'restart']],
+  ['own state root 0777', false, (run) => chmodSync(run.stateDir, 0o777), /chmod go-w/],
+  ['own instance dir 0770', false, (run) => chmodSync(run.instanceDir, 0o770), /chmod go-w/],
+  ['symlinked instance dir', false, (run) => {
+    const real = join(run.root, 'elsewhere');
+    renameSync(run.instanceDir, real);
+    symlinkSync(real, run.instanceDir);
+  }, /symbolic link/],
+];
+
+/** State another user planted (or could change) naming a live process of ours: every reader refuses with the fix; nothing is signalled. */
+export const plantedState = {
+  id: 'sec.planted-state',
+  group: 'Security',
+  title: 'state planted by another user (or in a writable / symlinked dir) naming a live pid → every reader refuses, nothing signalled',
+  run: async () => {
+    const c = checks();
+    const out = [];
+    const root = process.getuid?.() === 0;
+    for (const [name, needsRoot, make, fix, only] of PLANTED) {
+      if (needsRoot && !root) {
+        out.push(`${name}: skipped (needs root)`);
+        continue;
+      }
+      await withRun('planted', async (run) => {
+        mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
+        chmodSync(run.stateDir, 0o700);
+        const stranger = await spawnStranger(run);
+        plantState(run, stranger);
+        make(run);
+        const codes = [];
+        for (const [args, want] of READERS.filter(([args]) => !only || only.includes(args[0]))) {
+          const r = await run.cli(args);
+          codes.push(r.code);
+          c.expect(r.code === want && fix.test(r.stderr) && !hasStackTrace(r.stderr), `${name}: ${describe(r)} (want ${want} and ${fix})`);
+          c.expect(!/planted line|planted-token/.test(r.stdout + r.stderr), `${name}: tend ${args.join(' ')} printed a planted file`);
+        }
+        c.expect(alive(stranger.pid) && stranger.signals().length === 0, `${name}: the planted pid ${stranger.pid} was signalled: ${stranger.signals().join(',') || 'killed'}`);
+        out.push(`${name}: ${codes.join('/')}, signalled: ${stranger.signals().join(',') || (alive(stranger.pid) ? 'no' : 'KILLED')}`);
+      });
+    }
+    return { figures: out.join('; '), failures: c.failures };
   },
 };

@@ -34,7 +34,7 @@ export async function main(
     if (err.code === 'EPIPE') process.exit(0); // `tend logs | head`
   });
   try {
-    const io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+    const io = { env: process.env, cwd: currentDir(), stdout: process.stdout, stderr: process.stderr };
     const { tryFastPath } = await import('./cli/fast-path.js');
     const fast = await tryFastPath(def, extensions, argv, io, controller.signal);
     if (fast !== null) return fast;
@@ -48,5 +48,15 @@ export async function main(
     return known ? err.exitCode : 1;
   } finally {
     process.off('SIGINT', onInterrupt);
+  }
+}
+
+// A shell can sit in a directory that was deleted: then there is no cwd, and
+// only an absolute --dir says where the project is.
+function currentDir(): string | null {
+  try {
+    return process.cwd();
+  } catch {
+    return null;
   }
 }

@@ -4,9 +4,11 @@
  * apart. Rewritten atomically on each spawn and exit, so a daemon killed with
  * SIGKILL leaves an accurate list for reapOrphans.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { unlinkQuiet, writeFileAtomic } from '../kit/state/atomic-write.js';
+import { serviceFiles } from '../kit/state/paths.js';
+import { readStateFile } from '../kit/state/state-file.js';
 import { bootId, processStartTime, sameBoot } from '../kit/process/process-info.js';
 
 /** One process group a supervisor started. */
@@ -30,7 +32,7 @@ export interface RegistryFile {
 
 /** Where a supervisor records its process groups. */
 export function registryPath(instanceDir: string): string {
-  return join(instanceDir, 'services.json');
+  return serviceFiles(instanceDir).servicesFile;
 }
 
 /** Keeps `services.json` in step with the live process groups of one supervisor. */
@@ -81,11 +83,16 @@ export class ServiceRegistry {
   }
 }
 
-/** Reads and checks a registry file; null when it is missing or not one. */
+/**
+ * Reads and checks a registry file; null when it is missing or not one.
+ * Another user's file (or dir) throws UnsafeStateError: it must never steer a kill.
+ */
 export function readRegistry(file: string): RegistryFile | null {
+  const read = readStateFile(file, { maxBytes: 64 * 1024 * 1024 });
+  if (read.kind !== 'ok') return null;
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(read.text);
   } catch {
     return null;
   }

@@ -5,13 +5,13 @@
  * their restart policy; stop takes down whole groups, dependents first.
  * Every change is an event; services.json lets a successor reap orphans.
  */
-import { join } from 'node:path';
 import { DaemonError } from '../kit/errors.js';
 import { DEFAULT_BACKOFF, DEFAULT_FAILURE, type BackoffOptions, type FailureOptions } from './backoff.js';
 import { launchStatus } from './conditions.js';
 import { stopLevels, withDependencies } from './dependency-graph.js';
 import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log/log-writer.js';
 import { ServiceRegistry, registryPath } from './registry.js';
+import { serviceFiles } from '../kit/state/paths.js';
 import { ServiceRunner, type RunnerContext } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
 import { waitForReady } from './wait-ready.js';
@@ -170,7 +170,7 @@ export class Supervisor {
   }
 
   private createRunner(service: ServiceConfig): ServiceRunner {
-    const file = join(this.options.instanceDir, 'services', `${service.name}.log`);
+    const file = serviceFiles(this.options.instanceDir).serviceLog(service.name);
     const writer = new LogWriter(file, this.options.logRotation ?? DEFAULT_ROTATION, this.ctx.log);
     return new ServiceRunner(service, writer, this.ctx);
   }

@@ -225,7 +225,7 @@ test('logs SERVICE prints the last lines behind the service name', async (t) => 
   const box = makeSandbox(t);
   box.write('tend.yaml', `services:\n  counter:\n    command: sh -c 'for i in 1 2 3 4 5; do echo line $i; done; exec sleep 1000'\n`);
   assert.equal((await box.cli(['start', '--wait'])).code, 0);
-  const logFile = join(box.paths().dir, 'services', 'counter.log');
+  const logFile = box.paths().serviceLog('counter');
   await until('five lines in the log', () => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('line 5'));
   const r = await box.cli(['logs', 'counter', '-n', '2']);
   assert.equal(r.code, 0, r.stderr);

@@ -3,9 +3,9 @@
  * supervised instance that is always closed (plus a safety net that SIGKILLs
  * every process group it ever saw), and waits driven by events.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { inspectProcess } from '../../src/kit/process/process-info.js';
 import { groupMembers, killQuiet } from '../../src/services/process/process-group.js';
@@ -21,10 +21,17 @@ export function deadline(ms = DEADLINE_MS): AbortSignal {
   return AbortSignal.timeout(ms);
 }
 
-/** A fresh temp dir, removed after the test. */
+/** A fresh temp dir, removed after the test: an instance dir in a private state root, as tend lays them out. */
 export function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tend-svc-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = instanceDir();
+  t.after(() => rmSync(dirname(dir), { recursive: true, force: true }));
+  return dir;
+}
+
+// State files are trusted only under a state root of the user's own (not /tmp itself).
+function instanceDir(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'tend-svc-')), 'instance');
+  mkdirSync(dir, { mode: 0o700 });
   return dir;
 }
 
@@ -61,7 +68,7 @@ export function project(services: ServiceConfig[]): ProjectConfig {
 
 /** A supervisor in a temp dir, closed after the test, with every group it started killed for sure. */
 export function supervise(t: TestContext, services: ServiceConfig[], options: Partial<SupervisorOptions> = {}): { sup: Supervisor; dir: string; logs: string[] } {
-  const dir = options.instanceDir ?? mkdtempSync(join(tmpdir(), 'tend-svc-'));
+  const dir = options.instanceDir ?? instanceDir();
   const logs: string[] = [];
   const sup = new Supervisor(project(services), { log: (line) => logs.push(line), ...options, instanceDir: dir });
   const groups = new Set<number>();
@@ -74,7 +81,7 @@ export function supervise(t: TestContext, services: ServiceConfig[], options: Pa
     clearTimeout(timer);
     killGroups(groups);
     // Only now: an exiting service may still write its log or services.json until close() is done.
-    if (options.instanceDir === undefined) rmSync(dir, { recursive: true, force: true });
+    if (options.instanceDir === undefined) rmSync(dirname(dir), { recursive: true, force: true });
   });
   return { sup, dir, logs };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { groupMembers } from '../../src/services/process/process-group.js';
 import { deadline, isDead, service, supervise, untilState, waitDead } from './helpers.js';
+import { serviceFiles } from '../../src/kit/state/paths.js';
 
 /** Pids of the group led by `pid`, once it has `count` live members. */
 async function membersOf(pid: number, count: number): Promise<number[]> {
@@ -70,7 +71,7 @@ test('close() stops everything, flushes a trailing partial line and removes serv
   await sup.close();
   assert.ok(members.every(isDead));
   assert.equal(existsSync(join(dir, 'services.json')), false);
-  assert.equal(readFileSync(join(dir, 'services', 'b.log'), 'utf8'), 'no newline at the end\n');
+  assert.equal(readFileSync(serviceFiles(dir).serviceLog('b'), 'utf8'), 'no newline at the end\n');
   await assert.rejects(sup.start(), { code: 'SUPERVISOR_CLOSED' });
 });
 

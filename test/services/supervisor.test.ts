@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ServiceInfo } from '../../src/services/types.js';
 import { deadline, isDead, logProbe, project, service, supervise, until, untilState } from './helpers.js';
+import { serviceFiles } from '../../src/kit/state/paths.js';
 
 /** Snapshot of every service each time `name` reaches `state` for the first time. */
 function snapshotWhen(sup: ReturnType<typeof supervise>['sup'], name: string, state: string): Promise<Map<string, ServiceInfo>> {
@@ -136,7 +137,7 @@ test('services get the base env plus their own, and run in their cwd', async (t)
   await sup.start();
   await untilState(sup, 'env', 'exited');
   await sup.close();
-  assert.equal(readFileSync(join(dir, 'services', 'env.log'), 'utf8'), 'base own /usr\n');
+  assert.equal(readFileSync(serviceFiles(dir).serviceLog('env'), 'utf8'), 'base own /usr\n');
 });
 
 test('reload stops removed, restarts changed, starts added and leaves unchanged alone', async (t) => {

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import kitLogs, { linesArg } from '../../kit/cli/commands/logs.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
 import { DaemonError } from '../../kit/errors.js';
 import { followFile } from '../../kit/log/follow.js';
 import { readTail } from '../../kit/log/read-tail.js';
+import { checkTrusted } from '../../kit/state/trust.js';
 
 const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95, 94];
 
@@ -17,8 +17,9 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
   const names = (args.services as string[] | undefined) ?? [];
   if (!names.length) return kitLogs(args, ctx);
   const lines = linesArg(args);
-  const dir = join(ctx.paths.dir, 'services');
-  const files = names.map((name) => ({ name, file: join(dir, `${name}.log`) }));
+  const dir = ctx.paths.servicesDir;
+  checkTrusted(ctx.paths.stateRoot, dir, { name: ctx.def.name });
+  const files = names.map((name) => ({ name, file: ctx.paths.serviceLog(name) }));
   const missing = files.filter((f) => !existsSync(f.file)).map((f) => f.name);
   if (missing.length && !args.follow) {
     const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4)) : [];

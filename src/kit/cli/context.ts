@@ -1,5 +1,5 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
 import { envPrefix, findProjectDir, instancePaths, stateRoot } from '../state/paths.js';
@@ -10,7 +10,8 @@ import type { Args, CliExtensions, CommandContext, CommandSpec } from './spec.js
 /** Process-level things the CLI uses; tests pass their own. */
 export interface CliIo {
   env: NodeJS.ProcessEnv;
-  cwd: string;
+  /** Null when the current directory was deleted (only an absolute --dir works then). */
+  cwd: string | null;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
 }
@@ -59,8 +60,11 @@ export function commandContext(
 
 function resolveProject(def: DaemonDefinition<unknown>, args: Args, io: CliIo): string {
   const given = (args.dir as string | undefined) ?? io.env[`${envPrefix(def.name)}_DIR`];
-  if (!given) return findProjectDir(io.cwd, def.projectMarkers ?? []);
-  const dir = resolve(io.cwd, given);
+  if (io.cwd === null && !(given && isAbsolute(given))) {
+    throw new InputError(`the current directory no longer exists (deleted?); cd to the project, or pass --dir with an absolute path`);
+  }
+  if (!given) return findProjectDir(io.cwd!, def.projectMarkers ?? []);
+  const dir = isAbsolute(given) ? given : resolve(io.cwd!, given);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--dir ${given}: no such directory`);
   return realpathSync(dir);
 }

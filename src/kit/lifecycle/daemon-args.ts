@@ -22,7 +22,16 @@ export function daemonEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessE
  */
 export function daemonArgs(projectDir: string, flags: { host: string; port: number }): string[] {
   const entry = process.argv[1] ?? '';
-  return [...portableExecArgv(process.execArgv, process.cwd()), entry, DAEMON_COMMAND, '--dir', projectDir, '--host', flags.host, '--port', String(flags.port)];
+  return [...portableExecArgv(process.execArgv, cwdOr(projectDir)), entry, DAEMON_COMMAND, '--dir', projectDir, '--host', flags.host, '--port', String(flags.port)];
+}
+
+// A deleted cwd has no path: resolve from the project instead.
+function cwdOr(fallback: string): string {
+  try {
+    return process.cwd();
+  } catch {
+    return fallback;
+  }
 }
 
 const MODULE_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);

@@ -232,8 +232,13 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
       await app.stop(state, ctx).catch((err: Error) => log.line(`stopping the app failed: ${err.message}`));
     }
     // Only our own metadata: after a compromised lock it may be another daemon's.
-    const current = readMetadata(paths.metadataFile);
-    if (current.kind === 'ok' && current.metadata.instanceId === instanceId) removeMetadata(paths.metadataFile);
+    try {
+      const current = readMetadata(paths.metadataFile);
+      if (current.kind === 'ok' && current.metadata.instanceId === instanceId) removeMetadata(paths.metadataFile);
+    } catch (err) {
+      // The state dir became unsafe while we ran (a chmod, a chown): leave its files alone, still release the lock.
+      log.line(`leaving ${paths.metadataFile} in place: ${(err as Error).message}`);
+    }
     await lock?.release();
   }
 }

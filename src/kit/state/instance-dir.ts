@@ -1,7 +1,8 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DaemonError, isErrno } from '../errors.js';
+import { DaemonError } from '../errors.js';
 import { envPrefix, type InstancePaths } from './paths.js';
+import { checkTrusted } from './trust.js';
 
 /**
  * Creates the state root and instance dir (0700) and refuses to use them when
@@ -9,13 +10,16 @@ import { envPrefix, type InstancePaths } from './paths.js';
  * world write access. The error says how to fix it.
  */
 export function ensureInstanceDir(paths: InstancePaths, name = 'tend'): void {
+  // Checked before mkdir too: nothing of ours is made inside another user's dir.
+  checkTrusted(paths.stateRoot, paths.dir, { name });
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new DaemonError('STATE_UNSAFE', `creating the state dir ${paths.dir}: ${whyNotCreated(paths.dir, err, name)}`, { cause: err });
   }
-  checkSafe(paths.stateRoot, name);
-  checkSafe(paths.dir, name);
+  if (checkTrusted(paths.stateRoot, paths.dir, { name }) === 'missing') {
+    throw new DaemonError('STATE_UNSAFE', `the state dir ${paths.dir} vanished while in use`);
+  }
   // The lock dirs are made with mkdir, which does not follow a symlink but
   // fails on one forever: one planted there is removed, never followed.
   for (const lockDir of [paths.lockDir, paths.guardDir]) {
@@ -24,27 +28,6 @@ export function ensureInstanceDir(paths: InstancePaths, name = 'tend'): void {
     } catch {
       // Absent: the normal case.
     }
-  }
-}
-
-function checkSafe(dir: string, name: string): void {
-  let st;
-  try {
-    st = lstatSync(dir);
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} vanished while in use`);
-    throw err;
-  }
-  if (st.isSymbolicLink()) {
-    throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is a symbolic link; remove it (${name} makes a real directory)`);
-  }
-  if (!st.isDirectory()) throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is not a directory; remove it`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) {
-    throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} belongs to uid ${st.uid}, not you (uid ${uid}); remove it or set ${envPrefix(name)}_STATE_DIR`);
-  }
-  if (st.mode & 0o022) {
-    throw new DaemonError('STATE_UNSAFE', `the state dir ${dir} is writable by others; fix it with: chmod go-w ${dir}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import fs, { existsSync, rmSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { DaemonError, isErrno } from '../errors.js';
 import { readOwner, removeOwner, writeOwner, type Owner } from './owner.js';
@@ -116,8 +116,16 @@ function lockMain(paths: InstancePaths, staleMs: number, onCompromised: (err: Er
     update: 1_000,
     retries: 0,
     onCompromised,
+    fs: PRIVATE_MKDIR_FS,
   });
 }
+
+// proper-lockfile makes its lock dir with a bare mkdir (0777 under umask 000):
+// give it one that makes them 0700, like every dir tend creates.
+const PRIVATE_MKDIR_FS = {
+  ...fs,
+  mkdir: (path: string, callback: (err: NodeJS.ErrnoException | null) => void) => fs.mkdir(path, { mode: 0o700 }, (err) => callback(err)),
+};
 
 async function takeGuard(paths: InstancePaths, timeoutMs: number): Promise<() => Promise<void>> {
   const deadline = Date.now() + timeoutMs;
@@ -131,6 +139,7 @@ async function takeGuard(paths: InstancePaths, timeoutMs: number): Promise<() =>
         // The guard is held for milliseconds; if that ever fails, the main
         // lock still decides who owns the instance.
         onCompromised: () => {},
+        fs: PRIVATE_MKDIR_FS,
       });
     } catch (err) {
       if (!isErrno(err, 'ELOCKED') || Date.now() > deadline) throw err;

@@ -1,6 +1,6 @@
-import { closeSync, constants, openSync, readFileSync, rmSync } from 'node:fs';
-import { isErrno } from '../errors.js';
+import { rmSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
+import { readStateFile } from './state-file.js';
 
 /** Bumped when a field changes meaning; readers refuse other versions. */
 export const METADATA_SCHEMA = 1;
@@ -80,22 +80,13 @@ export function parseMetadata(text: string): MetadataRead {
   return { kind: 'ok', metadata: record as unknown as Metadata };
 }
 
-/** Reads and parses daemon.json. */
+/**
+ * Reads and parses daemon.json, after the trust checks of readStateFile:
+ * state another user planted or could change throws UnsafeStateError.
+ */
 export function readMetadata(file: string): MetadataRead {
-  let text: string;
-  let fd: number | undefined;
-  try {
-    // O_NOFOLLOW: a symlink planted in its place is refused, not followed.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    text = readFileSync(fd, 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return { kind: 'missing' };
-    if (isErrno(err, 'ELOOP')) return { kind: 'invalid', reason: 'it is a symbolic link' };
-    return { kind: 'invalid', reason: `it cannot be read (${(err as Error).message})` };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  return parseMetadata(text);
+  const read = readStateFile(file);
+  return read.kind === 'ok' ? parseMetadata(read.text) : read;
 }
 
 /** Writes daemon.json atomically with mode 0600. Call only while holding the lock. */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { unlinkQuiet, writeFileAtomic } from './atomic-write.js';
+import { readStateFile } from './state-file.js';
 
 /** Who holds the daemon lock: recorded right after taking it, before anything else. */
 export interface Owner {
@@ -10,10 +10,15 @@ export interface Owner {
   instanceId: string;
 }
 
-/** Reads the owner record; null when missing or unreadable (treated as a dead owner). */
+/**
+ * Reads the owner record; null when missing or unreadable (treated as a dead
+ * owner). Untrusted state (another user's) throws UnsafeStateError.
+ */
 export function readOwner(file: string): Owner | null {
+  const read = readStateFile(file);
+  if (read.kind !== 'ok') return null;
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<Owner>;
+    const v = JSON.parse(read.text) as Partial<Owner>;
     if (typeof v.pid !== 'number' || !Number.isSafeInteger(v.pid) || v.pid <= 1) return null;
     if (typeof v.instanceId !== 'string') return null;
     const start = typeof v.processStartTime === 'string' ? v.processStartTime : null;

@@ -1,10 +1,14 @@
 import type { ProbeTiming, RestartPolicy } from '../types.js';
 
-/** Valid service names, in tend.yaml and in a Procfile. */
-export const SERVICE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/**
+ * Valid service names, in tend.yaml and in a Procfile: foreman's `[A-Za-z0-9_-]`
+ * plus `.` after the first character (so never `.` or `..`), at most 63
+ * characters, so `services/<name>.log` is always a safe, short file name.
+ */
+export const SERVICE_NAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,62}$/;
 
 /** Why a service name was refused; completes `invalid service name "x"`. */
-export const SERVICE_NAME_HINT = 'use letters, digits, "_", "." and "-", starting with a letter or digit';
+export const SERVICE_NAME_HINT = 'use at most 63 letters, digits, "_", "-" and "." (not first)';
 
 /** Restart policy when the file names none. */
 export const DEFAULT_RESTART: RestartPolicy = 'no';

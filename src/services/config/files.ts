@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import * as z from 'zod';
 import { byShape, fail } from './fields.js';
+import { ConfigInputError, readConfigInput } from './read-input.js';
 
 /** `cwd:` resolved against the project dir; it must be an existing directory. */
 export function directory(projectDir: string) {
@@ -25,12 +26,17 @@ export function envFiles(projectDir: string) {
     .min(1)
     .transform((relative, ctx) => {
       const absolute = path.resolve(projectDir, relative);
+      let text: string;
       try {
-        return parseDotenv(fs.readFileSync(absolute, 'utf8'));
+        text = readConfigInput(absolute, 'env file');
       } catch (err) {
-        const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read: ${(err as Error).message}`;
-        return fail(ctx, `env file ${JSON.stringify(relative)} ${reason} (${absolute})`);
+        if (!(err instanceof ConfigInputError)) throw err;
+        return fail(ctx, `env file ${JSON.stringify(relative)} ${err.reason} (${absolute})`);
       }
+      const vars = parseDotenv(text);
+      const bad = Object.keys(vars).find((k) => vars[k]!.includes('\0') || k.includes('\0'));
+      if (bad !== undefined) return fail(ctx, `env file ${JSON.stringify(relative)}: ${JSON.stringify(bad)} holds a NUL byte, which no environment can carry (${absolute})`);
+      return vars;
     });
   return byShape<Record<string, string>>('a path or a list of paths', (value) => {
     if (typeof value === 'string') return one;

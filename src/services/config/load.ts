@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../../kit/errors.js';
 import type { ProjectConfig } from '../types.js';
 import { parseProcfile } from './procfile.js';
+import { readConfigInput } from './read-input.js';
 import { parseYamlConfig } from './yaml.js';
 
 /** Configuration files looked for in a project dir, most preferred first. */
@@ -15,7 +15,9 @@ export type ConfigFileKind = 'yaml' | 'procfile';
 export function findConfigFile(dir: string): { file: string; kind: ConfigFileKind } | null {
   for (const name of CONFIG_FILE_NAMES) {
     const file = path.resolve(dir, name);
-    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    // A FIFO or a device counts (readConfigInput then says what is wrong with it); a directory does not.
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) {
       return { file, kind: name === 'Procfile' ? 'procfile' : 'yaml' };
     }
   }
@@ -29,11 +31,6 @@ export function findConfigFile(dir: string): { file: string; kind: ConfigFileKin
 export function loadProjectConfig(projectDir: string): ProjectConfig {
   const found = findConfigFile(projectDir);
   if (!found) return { file: null, kind: 'none', services: [], daemon: {} };
-  let text: string;
-  try {
-    text = fs.readFileSync(found.file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new InputError(`reading ${found.file}: ${(err as Error).message}`, { cause: err, code: 'CONFIG_INVALID' });
-  }
+  const text = readConfigInput(found.file, 'the config file');
   return found.kind === 'yaml' ? parseYamlConfig(text, found.file, projectDir) : parseProcfile(text, found.file, projectDir);
 }

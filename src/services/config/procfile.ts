@@ -6,6 +6,9 @@ import { ConfigError, type ConfigIssue } from './errors.js';
 /** A Procfile process line, exactly as foreman and honcho match it. */
 export const PROCFILE_LINE = /^([A-Za-z0-9_-]+):\s*(.+)$/;
 
+/** Longest process name: the same cap as a tend.yaml service name. */
+const MAX_PROCESS_NAME = 63;
+
 /**
  * Parses a Procfile the way foreman does: a line matching PROCFILE_LINE is a
  * process (its command runs under /bin/sh -c in the project dir); blank lines
@@ -32,6 +35,15 @@ export function parseProcfile(text: string, file: string, projectDir: string): P
       return;
     }
     const name = match[1]!;
+    // Names become log file names: a name no file system can hold is refused.
+    if (name.length > MAX_PROCESS_NAME) {
+      issues.push({ file: display, line, column: 1, path: '', message: `invalid process name ${JSON.stringify(name.slice(0, 20) + '…')}: ${name.length} characters, at most ${MAX_PROCESS_NAME}` });
+      return;
+    }
+    if (command.includes('\0')) {
+      issues.push({ file: display, line, column: source.indexOf('\0') + 1, path: '', message: 'the command holds a NUL byte, which no command line can carry' });
+      return;
+    }
     const first = firstLine.get(name);
     if (first !== undefined) {
       issues.push({ file: display, line, column: 1, path: '', message: `duplicate process name ${JSON.stringify(name)} (first defined on line ${first})` });

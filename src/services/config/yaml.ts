@@ -7,6 +7,7 @@ import { ConfigError, type ConfigIssue } from './errors.js';
 import { isMapping } from './fields.js';
 import { fromZodIssues, zodErrorMap, type RawIssue } from './messages.js';
 import { formatPath, locate } from './positions.js';
+import { scanDocument } from './yaml-scan.js';
 import { projectSchema, serviceSchema, type ParsedService } from './schema.js';
 
 /**
@@ -17,13 +18,16 @@ export function parseYamlConfig(text: string, file: string, projectDir: string):
   const root = path.resolve(projectDir);
   const display = path.relative(root, file) || path.basename(file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // uniqueKeys: false: scanDocument finds duplicates in linear time (the library's own check is quadratic).
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(file, display, doc.errors.map((err) => {
       const { line, col } = lines.linePos(err.pos[0]);
       return { file: display, line, column: col, path: '', message: `YAML syntax error: ${err.message}` };
     }));
   }
+  const scanned = scanDocument(doc, lines, display);
+  if (scanned.tooBig) throw new ConfigError(file, display, scanned.issues);
 
   let data: unknown;
   try {
@@ -56,7 +60,9 @@ export function parseYamlConfig(text: string, file: string, projectDir: string):
   }
   raw.push(...checkDependencies(graph, names));
 
-  if (raw.length > 0) throw new ConfigError(file, display, raw.map((issue) => place(issue, doc, lines, display)));
+  if (raw.length > 0 || scanned.issues.length > 0) {
+    throw new ConfigError(file, display, [...scanned.issues, ...raw.map((issue) => place(issue, doc, lines, display))]);
+  }
   return {
     file,
     kind: 'yaml',

@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import envPaths from 'env-paths';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import type { InputError } from '../../../src/kit/errors.js';
 import { envPrefix, instancePaths, stateRoot } from '../../../src/kit/state/paths.js';
 
-test('stateRoot uses $TEND_STATE_DIR first, resolved, over XDG_STATE_HOME', () => {
+test('stateRoot uses $TEND_STATE_DIR first, over XDG_STATE_HOME', () => {
   assert.equal(stateRoot({ name: 'tend', env: { TEND_STATE_DIR: '/var/tmp/s', XDG_STATE_HOME: '/xdg' } }), '/var/tmp/s');
-  assert.equal(stateRoot({ name: 'tend', env: { TEND_STATE_DIR: 'rel/state' } }), resolve('rel/state'));
+});
+
+test('stateRoot refuses a relative $TEND_STATE_DIR: one project would get a daemon per directory it is started from', () => {
+  for (const rel of ['rel/state', '.', './s', '../s']) {
+    assert.throws(() => stateRoot({ name: 'tend', env: { TEND_STATE_DIR: rel } }), (err: InputError) => {
+      assert.equal(err.code, 'BAD_INPUT');
+      assert.match(err.message, /TEND_STATE_DIR must be an absolute path, got/);
+      return true;
+    }, rel);
+  }
+});
+
+test('stateRoot ignores a relative $XDG_STATE_HOME, as the XDG spec says', () => {
+  const home = { HOME: '/home/u' };
+  assert.equal(stateRoot({ name: 'tend', env: { ...home, XDG_STATE_HOME: 'rel' }, platform: 'linux' }), '/home/u/.local/state/tend');
+  assert.equal(stateRoot({ name: 'tend', env: { ...home, XDG_STATE_HOME: '/xdg' }, platform: 'linux' }), '/xdg/tend');
 });
 
 test("stateRoot reads the tool's own variable: my-tool reads MY_TOOL_STATE_DIR", () => {
@@ -43,6 +59,15 @@ test('instancePaths names the instance dir <basename>-<first 8 hex of sha256(pro
   for (const file of [p.metadataFile, p.lockDir, p.ownerFile, p.logFile, p.guardDir]) assert.equal(file.startsWith(p.dir + '/'), true, file);
   assert.equal(p.metadataFile, join(p.dir, 'daemon.json'));
   assert.equal(p.logFile, join(p.dir, 'daemon.log'));
+  assert.equal(p.servicesDir, join(p.dir, 'services'));
+  assert.equal(p.serviceLog('web'), join(p.dir, 'services', 'web.log'));
+  assert.equal(p.serviceLog('-web'), join(p.dir, 'services', '-web.log'));
+  assert.equal(p.servicesFile, join(p.dir, 'services.json'));
+});
+
+test('serviceLog keeps a name typed on the command line inside the services dir', () => {
+  const p = instancePaths('/state', '/p');
+  for (const bad of ['', '../x', 'a/b', '.hidden', '..', 'nul\0']) assert.throws(() => p.serviceLog(bad), /invalid service name/, bad);
 });
 
 test('instancePaths hashes the project path as sha256 of its UTF-8 bytes, as node:crypto does', () => {

@@ -3,11 +3,13 @@ import { followFile } from '../../log/follow.js';
 import { readTail } from '../../log/read-tail.js';
 import { given, type Args, type CommandContext } from '../spec.js';
 import { statSync } from 'node:fs';
+import { checkTrusted } from '../../state/trust.js';
 
 /** `logs`: the last N lines of the daemon log; `-f` follows it, across restarts. Read-only. */
 export default async function logs(args: Args, ctx: CommandContext): Promise<number> {
   const lines = linesArg(args);
   const file = ctx.paths.logFile;
+  checkTrusted(ctx.paths.stateRoot, ctx.paths.dir, { name: ctx.def.name });
   let size = 0;
   try {
     size = statSync(file).size;

@@ -1,3 +1,4 @@
+import { DaemonError } from '../../errors.js';
 import { probeDaemon } from '../../lifecycle/liveness.js';
 import { formatDuration, paint, runningLines, stateJson } from '../format.js';
 import type { Args, CommandContext } from '../spec.js';
@@ -7,9 +8,9 @@ export const STATUS_EXIT = { running: 0, stale: 1, stopped: 3, unknown: 4 } as c
 
 /** `status`: what is known about the daemon; `--watch` follows it live. Read-only. */
 export default async function status(args: Args, ctx: CommandContext): Promise<number> {
-  if (args.watch) return (await import('./status-watch.js')).default(args, ctx);
+  if (args.watch) return (await import('./status-watch.js')).default(args, ctx).catch(unsafeAsUnknown);
   const ext = ctx.extensions.status;
-  const state = await probeDaemon(ctx.paths, { extraSelection: ext?.selection });
+  const state = await probeDaemon(ctx.paths, { extraSelection: ext?.selection }).catch(unsafeAsUnknown);
   if (ctx.json) {
     ctx.out(JSON.stringify(stateJson(state, ext)) + '\n');
     return STATUS_EXIT[state.state];
@@ -34,4 +35,11 @@ export default async function status(args: Args, ctx: CommandContext): Promise<n
       break;
   }
   return STATUS_EXIT[state.state];
+}
+
+// State another user could have planted is unreadable state: `unknown` (exit
+// 4); the error boundary prints the message, which says the fix.
+function unsafeAsUnknown(err: unknown): never {
+  if (err instanceof DaemonError && err.code === 'STATE_UNSAFE') throw new DaemonError('STATE_UNSAFE', err.message, { cause: err, exitCode: STATUS_EXIT.unknown });
+  throw err;
 }
