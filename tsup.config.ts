@@ -18,7 +18,9 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   bundle: true,
-  noExternal: [/.*/],
+  noExternal: [/^(?!@parcel\/watcher$)/],
+  // A native addon: its loader picks a prebuilt .node package at run time, which a bundle cannot hold.
+  external: ['@parcel/watcher'],
   clean: true,
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: false,

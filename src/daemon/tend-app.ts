@@ -42,6 +42,8 @@ export const tendApp: DaemonApp<TendState> = {
     if (reaped.killed.length) ctx.log(`stopped ${reaped.killed.length} service process(es) left by a killed daemon: ${reaped.killed.join(', ')}`);
     const supervisor = new Supervisor(config, {
       instanceDir: ctx.paths.dir,
+      // tend's own files (state, logs) never trigger a watch.
+      watchIgnore: [ctx.paths.stateRoot, ctx.paths.dir],
       log: ctx.log,
       output: ctx.foreground ? foregroundPrinter(config, ctx.output) : undefined,
     });

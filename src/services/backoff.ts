@@ -2,6 +2,7 @@
  * When to restart a crashed service: capped exponential delays, and the
  * crash-loop rule that gives up after too many short-lived runs in a row.
  */
+import type { RestartPolicy, RestartTuning } from './types.js';
 
 /** Delays between restarts, in milliseconds. */
 export interface BackoffOptions {
@@ -58,4 +59,18 @@ export class RestartTracker {
     this.step = 0;
     this.fastFailures = 0;
   }
+}
+
+/** The backoff and give-up rule of one service: its `restart:` map over the supervisor's defaults. */
+export function restartRules(
+  config: { restart: RestartPolicy; restartTuning?: RestartTuning | null },
+  defaults: { backoff: BackoffOptions; failure: FailureOptions },
+): { backoff: BackoffOptions; failure: FailureOptions } {
+  const tuning = config.restartTuning ?? null;
+  const initialMs = tuning?.backoffMs ?? defaults.backoff.initialMs;
+  const backoff = { ...defaults.backoff, initialMs, maxMs: tuning?.maxBackoffMs ?? Math.max(defaults.backoff.maxMs, initialMs) };
+  // `always` without a limit never gives up: a dev database that crash-loops keeps being retried, at the capped backoff.
+  const maxFastFailures =
+    tuning?.maxRestarts != null ? tuning.maxRestarts + 1 : config.restart === 'always' ? Number.POSITIVE_INFINITY : defaults.failure.maxFastFailures;
+  return { backoff, failure: { maxFastFailures, fastWindowMs: tuning?.resetAfterMs ?? defaults.failure.fastWindowMs } };
 }

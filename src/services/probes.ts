@@ -56,8 +56,8 @@ export function describeProbe(probe: ReadyProbe): string {
   }
 }
 
-// One attempt: null when it passed, else why not. Throws only when ctx.signal aborted.
-async function attemptOnce(probe: ReadyProbe, ctx: ProbeContext): Promise<string | null> {
+/** One attempt of `probe`: null when it passed, else why not. Throws only when ctx.signal aborted. */
+export async function attemptOnce(probe: ReadyProbe, ctx: ProbeContext): Promise<string | null> {
   const deadline = withDeadline(ctx.signal, probe.timeoutMs);
   try {
     const failure = await attemptKind(probe, ctx, deadline.signal);

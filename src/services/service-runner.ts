@@ -3,13 +3,15 @@
  * the restart policy, stop. The supervisor decides when a service may start
  * (dependencies); the runner decides how, and reports each change via `emit`.
  */
-import { RestartTracker, type BackoffOptions, type FailureOptions } from './backoff.js';
+import { restartRules, RestartTracker, type BackoffOptions, type FailureOptions, type RestartDecision } from './backoff.js';
+import { watchLiveness } from './liveness.js';
 import type { LogWriter, OutputStream } from './log/log-writer.js';
 import { runProbe, type ProbeResult } from './probes.js';
 import type { ServiceRegistry } from './registry.js';
 import { describeExit, ServiceProcess } from './process/service-process.js';
 import type { ReadyProbe, ServiceConfig, ServiceEvent, ServiceInfo, ServiceState } from './types.js';
 import { delay } from './wait.js';
+import { ServiceWatch } from './watch/service-watch.js';
 
 /** What a runner gets from its supervisor. */
 export interface RunnerContext {
@@ -18,6 +20,8 @@ export interface RunnerContext {
   failure: FailureOptions;
   clock: () => number;
   registry: ServiceRegistry;
+  /** Absolute dirs a `watch:` never looks into (tend's state). */
+  watchIgnore: readonly string[];
   log: (line: string) => void;
   output?: (service: string, stream: OutputStream, line: string) => void;
   emit: (runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null) => void;
@@ -47,14 +51,20 @@ export class ServiceRunner {
   private leftovers: Promise<void> = Promise.resolve();
   private restartTimer: AbortController | null = null;
   private stopping: Promise<void> | null = null;
-  private readonly tracker: RestartTracker;
+  private tracker: RestartTracker;
+  private rules: { backoff: BackoffOptions; failure: FailureOptions };
+  private readonly watch: ServiceWatch;
+  /** Why the service was last restarted by the dev loop (a change, a failed live probe); shown while it runs. */
+  private restartReason: string | null = null;
 
   constructor(
     public config: ServiceConfig,
     readonly writer: LogWriter,
     private readonly ctx: RunnerContext,
   ) {
-    this.tracker = new RestartTracker(ctx.backoff, ctx.failure);
+    this.rules = restartRules(config, ctx);
+    this.tracker = new RestartTracker(this.rules.backoff, this.rules.failure);
+    this.watch = new ServiceWatch({ never: ctx.watchIgnore, log: ctx.log, changed: (reason) => this.onChanged(reason) });
   }
 
   /** The view `ps` and the API report. */
@@ -69,7 +79,10 @@ export class ServiceRunner {
   request(): void {
     this.wanted = true;
     if (ACTIVE.has(this.state)) return;
-    this.tracker.reset();
+    // The config may have changed (reload) since the last run: take its restart rules afresh.
+    this.rules = restartRules(this.config, this.ctx);
+    this.tracker = new RestartTracker(this.rules.backoff, this.rules.failure);
+    this.restartReason = null;
     this.spawned = false;
     this.setState('pending', 'waiting to start');
   }
@@ -87,6 +100,7 @@ export class ServiceRunner {
   /** Counts a restart the user asked for. */
   countRestart(): void {
     if (!this.spawned) return;
+    this.restartReason = null;
     this.restarts += 1;
     this.emit('restart', `restart #${this.restarts} (requested)`);
   }
@@ -104,6 +118,7 @@ export class ServiceRunner {
   }
 
   private async stopNow(): Promise<void> {
+    await this.watch.stop(); // first, so no change restarts what is being stopped
     this.restartTimer?.abort();
     this.restartTimer = null;
     const current = this.current;
@@ -141,14 +156,19 @@ export class ServiceRunner {
     this.spawned = true;
     this.startedAt = p.startedAtMs;
     ctx.log(`[${config.name}] started, pid ${p.pid}`);
-    if (config.ready === null) {
-      this.ready = true;
-      this.setState('running', null);
-      this.emit('ready', 'started (no readiness probe)');
-    } else {
-      this.setState('starting', null);
-      void this.probe(p, config.ready);
+    // Ready only once tend sees its files change too: `start --wait`, then an edit, always restarts it.
+    const watching = this.watch.ensure(config);
+    if (config.ready === null && config.watch == null) {
+      this.becameReady(p, 'started (no readiness probe)');
+      return;
     }
+    this.setState('starting', null);
+    const probe = config.ready;
+    void watching.then(() => {
+      if (this.current !== p || p.controller.signal.aborted) return;
+      if (probe === null) this.becameReady(p, 'started (no readiness probe)');
+      else void this.probe(p, probe);
+    });
   }
 
   private spawnFailed(reason: string): void {
@@ -169,9 +189,7 @@ export class ServiceRunner {
     }
     if (this.current !== p || p.controller.signal.aborted) return;
     if (result.ok) {
-      this.ready = true;
-      this.setState('running', null);
-      this.emit('ready', `ready after ${result.attempts} probe attempt(s)`);
+      this.becameReady(p, `ready after ${result.attempts} probe attempt(s)`);
     } else {
       // The process is kept (it may be slow rather than broken) but reported not ready.
       this.probeGaveUp = true;
@@ -195,17 +213,87 @@ export class ServiceRunner {
     if (!this.wanted || !(restart === 'always' || (restart === 'on-failure' && failedRun))) {
       this.setState('exited', failedRun ? description : null);
     } else {
-      const decision = this.tracker.next(this.ctx.clock() - p.startedAtMs);
-      if (decision.kind === 'give-up') {
-        const window = this.ctx.failure.fastWindowMs;
-        this.ctx.log(`[${name}] keeps failing; giving up`);
-        this.setState('failed', `${description}; gave up after ${decision.fastFailures} runs in a row shorter than ${window} ms`);
-      } else {
-        this.setState('backoff', `${description}; restarting in ${decision.delayMs} ms`);
-        this.scheduleRestart(decision.delayMs);
-      }
+      this.restartReason = null;
+      this.afterFailure(p, description);
     }
     this.emit('exit', description);
+  }
+
+  // A failed run that is due a restart: back off, or give up when it keeps failing.
+  private afterFailure(p: ServiceProcess, description: string): void {
+    const decision: RestartDecision = this.tracker.next(this.ctx.clock() - p.startedAtMs);
+    if (decision.kind === 'give-up') {
+      const window = this.rules.failure.fastWindowMs;
+      this.ctx.log(`[${this.config.name}] keeps failing; giving up`);
+      this.setState('failed', `${description}; gave up after ${decision.fastFailures} runs in a row shorter than ${window} ms`);
+    } else {
+      this.setState('backoff', `${description}; restarting in ${decision.delayMs} ms`);
+      this.scheduleRestart(decision.delayMs);
+    }
+  }
+
+  private becameReady(p: ServiceProcess, message: string): void {
+    this.ready = true;
+    this.setState('running', this.restartReason);
+    this.emit('ready', message);
+    const live = this.config.live;
+    if (live == null) return;
+    // Only now, never before ready: a slow start is not a failed liveness check.
+    const probeCtx = { cwd: this.config.cwd, env: { ...this.ctx.env, ...this.config.env }, log: p.liveMatcher, signal: p.controller.signal };
+    void watchLiveness(live, probeCtx, {
+      failed: (reason, count) => {
+        if (this.current === p) this.setState('running', `unhealthy: ${reason} (${count} of ${live.failures} failures in a row)`);
+      },
+      recovered: () => {
+        if (this.current === p) this.setState('running', this.restartReason);
+      },
+      unhealthy: (reason) => void this.restartUnhealthy(p, `unhealthy: ${reason}`),
+    });
+  }
+
+  // `failures` live probes failed in a row: stop it (stop_signal, then SIGKILL) and restart it as a failed run.
+  private async restartUnhealthy(p: ServiceProcess, why: string): Promise<void> {
+    if (this.current !== p || !this.wanted) return;
+    this.ctx.log(`[${this.config.name}] ${why}; restarting`);
+    this.restartReason = why;
+    this.ready = false;
+    this.emit('unhealthy', why);
+    await p.terminate();
+    if (this.current !== p || !this.wanted || this.stopping !== null) return;
+    this.current = null;
+    this.afterFailure(p, why);
+  }
+
+  // A burst of file changes (see watch/): send the watch signal, or restart now.
+  private onChanged(reason: string): void {
+    if (!this.wanted || this.stopping !== null || this.state === 'pending') return;
+    const { name, watch } = this.config;
+    const signal = watch?.signal ?? null;
+    if (signal !== null) {
+      const sent = this.current?.signalGroup(signal) ?? false;
+      this.ctx.log(`[${name}] ${reason}: ${sent ? `sent ${signal}` : 'not running, nothing to signal'}`);
+      if (sent) this.emit('signal', `${reason}; sent ${signal}`);
+      return;
+    }
+    this.ctx.log(`[${name}] ${reason}: restarting`);
+    void this.replace(reason);
+  }
+
+  // Restarts at once for `reason`, whatever the state (a crashed service comes back when its code is fixed).
+  private async replace(reason: string): Promise<void> {
+    this.restartTimer?.abort();
+    this.restartTimer = null;
+    this.restartReason = reason;
+    const current = this.current;
+    if (current !== null && !current.exited) await current.terminate();
+    await this.leftovers;
+    // Stopped meanwhile, or another change got there first.
+    if (!this.wanted || this.stopping !== null || this.current !== current) return;
+    this.current = null;
+    this.tracker.reset();
+    this.restarts += 1;
+    this.emit('restart', `restart #${this.restarts}: ${reason}`);
+    this.spawnProcess();
   }
 
   private scheduleRestart(delayMs: number): void {
@@ -217,7 +305,7 @@ export class ServiceRunner {
         if (this.restartTimer !== timer || !this.wanted) return;
         this.restartTimer = null;
         this.restarts += 1;
-        this.emit('restart', `restart #${this.restarts}`);
+        this.emit('restart', this.restartReason === null ? `restart #${this.restarts}` : `restart #${this.restarts}: ${this.restartReason}`);
         this.spawnProcess();
       },
       () => {}, // cancelled by stop()

@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   logRotation?: LogRotation;
   /** Milliseconds since the epoch; default Date.now. */
   clock?: () => number;
+  /** Absolute dirs a service's `watch:` never looks into; default the instance dir. */
+  watchIgnore?: string[];
 }
 
 /** Supervises the services of one project. */
@@ -62,6 +64,7 @@ export class Supervisor {
       failure: options.failure ?? DEFAULT_FAILURE,
       clock: options.clock ?? Date.now,
       registry: this.registry,
+      watchIgnore: options.watchIgnore ?? [options.instanceDir],
       log,
       output: options.output,
       emit: (runner, kind, message) => this.emit(runner, kind, message),

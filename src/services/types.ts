@@ -27,6 +27,30 @@ export type ReadyProbe =
   | ({ kind: 'log'; pattern: string } & ProbeTiming)
   | ({ kind: 'command'; command: string | string[] } & ProbeTiming);
 
+/** `watch:` of a service: what to watch and what a change does. */
+export interface WatchConfig {
+  /** Paths or globs relative to the service's cwd. */
+  paths: string[];
+  /** Paths or globs (relative to the cwd) whose changes are ignored and whose trees are not scanned. */
+  ignore: string[];
+  /** Quiet time after the last change before acting. */
+  debounceMs: number;
+  /** Send this signal instead of restarting; null restarts. */
+  signal: NodeJS.Signals | null;
+}
+
+/** A liveness probe: a probe kind and timing, plus the failures in a row that restart the service. */
+export type LiveProbe = ReadyProbe & { failures: number };
+
+/** Restart tuning from a `restart:` map; null fields fall back to the supervisor's defaults. */
+export interface RestartTuning {
+  /** Automatic restarts in a row (runs shorter than resetAfter) before giving up; null: the policy's default. */
+  maxRestarts: number | null;
+  backoffMs: number | null;
+  maxBackoffMs: number | null;
+  resetAfterMs: number | null;
+}
+
 /** One service, validated and resolved (absolute cwd, env_file merged into env). */
 export interface ServiceConfig {
   name: string;
@@ -41,6 +65,12 @@ export interface ServiceConfig {
   restart: RestartPolicy;
   stopSignal: NodeJS.Signals;
   stopTimeoutMs: number;
+  /** Restart on file changes; null: no watching. */
+  watch?: WatchConfig | null;
+  /** Liveness probe run once the service is ready; null: none. */
+  live?: LiveProbe | null;
+  /** From a `restart:` map; null: the defaults. */
+  restartTuning?: RestartTuning | null;
 }
 
 /** The project's configuration, from tend.yaml / tend.yml / Procfile, or none. */
@@ -84,7 +114,7 @@ export interface ServiceInfo {
 /** Something that happened to a service; pushed to subscribers. */
 export interface ServiceEvent {
   service: string;
-  kind: 'state' | 'ready' | 'restart' | 'exit' | 'probe-failed';
+  kind: 'state' | 'ready' | 'restart' | 'exit' | 'probe-failed' | 'signal' | 'unhealthy';
   state: ServiceState;
   at: string;
   message: string | null;

@@ -45,12 +45,16 @@ test('on-failure does not restart a clean exit; no never restarts', async (t) =>
   assert.deepEqual([sup.get('once')!.restarts, sup.get('once')!.exitCode, sup.get('once')!.reason], [0, 1, 'exited with code 1']);
 });
 
-test('always restarts even a clean exit, and a crash-looping one still ends failed', async (t) => {
+test('always restarts even a clean exit and, without max_restarts, never ends failed (backoff capped)', async (t) => {
   const { sup } = supervise(t, [service('loop', 'exit 0', { restart: 'always' })], quick);
+  const events = record(sup);
   await sup.start();
-  await untilState(sup, 'loop', 'failed');
-  assert.equal(sup.get('loop')!.restarts, 3);
-  assert.equal(sup.get('loop')!.exitCode, 0);
+  // Twice the fast-failure limit that would end on-failure, and past the point where the backoff reaches its cap.
+  await until(sup, () => sup.get('loop')!.restarts >= 2 * quick.failure.maxFastFailures + 2, 'many restarts');
+  assert.ok(!events.some((e) => e.state === 'failed'), 'never failed');
+  const delays = events.filter((e) => e.state === 'backoff' && e.kind === 'state').map((e) => Number(/restarting in (\d+) ms/.exec(e.message ?? '')?.[1]));
+  assert.ok(delays.every((d) => d <= quick.backoff.maxMs), delays.join(', '));
+  assert.equal(delays.at(-1), quick.backoff.maxMs);
 });
 
 test('a run longer than the fast window resets the backoff and the failure count', async (t) => {

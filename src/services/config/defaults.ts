@@ -29,3 +29,20 @@ export const DEFAULT_PROBE_TIMING: Readonly<ProbeTiming> = {
 
 /** Host a `tcp: PORT` probe connects to. */
 export const DEFAULT_PROBE_HOST = '127.0.0.1';
+
+/** Quiet time after the last file change before a watched service is restarted. */
+export const DEFAULT_WATCH_DEBOUNCE_MS = 200;
+
+/** Liveness probe timing when `live` leaves it out (retries do not apply: `failures` does). */
+export const DEFAULT_LIVE_TIMING: Readonly<ProbeTiming> = {
+  intervalMs: 5_000,
+  timeoutMs: 2_000,
+  retries: 0,
+  initialDelayMs: 0,
+};
+
+/** Live probe failures in a row that restart a service. */
+export const DEFAULT_LIVE_FAILURES = 3;
+
+/** Policy of a `restart:` map that names none. */
+export const DEFAULT_RESTART_MAP_POLICY: RestartPolicy = 'on-failure';

@@ -77,5 +77,8 @@ function procfileService(name: string, command: string, cwd: string): ServiceCon
     restart: DEFAULT_RESTART,
     stopSignal: DEFAULT_STOP_SIGNAL,
     stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
+    watch: null,
+    live: null,
+    restartTuning: null,
   };
 }

@@ -3,7 +3,9 @@ import { DEFAULT_RESTART, DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_MS } from '.
 import { dependsOn } from './dependencies.js';
 import { command, duration, envName, envValue, serviceName, signal, strict } from './fields.js';
 import { directory, envFiles } from './files.js';
-import { readyProbe } from './probe.js';
+import { liveProbe, readyProbe } from './probe.js';
+import { restartField } from './restart-policy.js';
+import { watchField } from './watch.js';
 
 /**
  * The top of tend.yaml. Services are checked one by one afterwards (see
@@ -28,10 +30,12 @@ export function serviceSchema(projectDir: string) {
     env_file: envFiles(projectDir).optional(),
     depends_on: dependsOn().default([]),
     ready: readyProbe().optional(),
-    // YAML 1.1 readers turn a bare `no` into false; accept that spelling too.
-    restart: z.preprocess((v) => (v === false ? 'no' : v), z.enum(['no', 'on-failure', 'always'])).default(DEFAULT_RESTART),
+    restart: restartField().default({ policy: DEFAULT_RESTART, tuning: null }),
     stop_signal: signal().default(DEFAULT_STOP_SIGNAL),
     stop_timeout: duration().default(DEFAULT_STOP_TIMEOUT_MS),
+    // The dev loop (see watch.ts, probe.ts, restart-policy.ts).
+    watch: watchField().optional(),
+    live: liveProbe().optional(),
   });
 }
 

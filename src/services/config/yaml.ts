@@ -96,8 +96,11 @@ function toServiceConfig(name: string, service: ParsedService, root: string): Se
     env: { ...service.env_file, ...service.env },
     dependsOn: Object.fromEntries(service.depends_on.map((dep) => [dep.name, dep.condition])),
     ready: service.ready ?? null,
-    restart: service.restart,
+    restart: service.restart.policy,
     stopSignal: service.stop_signal,
     stopTimeoutMs: service.stop_timeout,
+    watch: service.watch ?? null,
+    live: service.live ?? null,
+    restartTuning: service.restart.tuning,
   };
 }

@@ -22,6 +22,11 @@ export class LogMatcher {
     this.waiters = [];
   }
 
+  /** Forgets the match, so the next wait needs a new matching line (a `live` log probe's heartbeat). */
+  reset(): void {
+    this.matched = false;
+  }
+
   /** Resolves at the first match (at once if already matched), or when `signal` aborts. */
   wait(signal: AbortSignal): Promise<void> {
     if (this.matched || signal.aborted) return Promise.resolve();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { readProcStat } from '../../kit/process/process-info.js';
 import { splitLines } from '../log/line-splitter.js';
 import type { BlockListener, LogWriter, OutputStream } from '../log/log-writer.js';
-import { groupAlive, terminateGroup } from './process-group.js';
+import { groupAlive, killQuiet, terminateGroup } from './process-group.js';
 import { closeWriteEnd, openOutputPipes } from './output-pipes.js';
 import { LogMatcher } from '../log/log-matcher.js';
 import type { ServiceRegistry } from '../registry.js';
@@ -37,6 +37,8 @@ export class ServiceProcess {
   readonly controller = new AbortController();
   /** Watches output for a `log` readiness probe. */
   readonly matcher: LogMatcher | undefined;
+  /** Watches output for a `log` liveness probe (reset after each passing attempt). */
+  readonly liveMatcher: LogMatcher | undefined;
   /** Set once a stop was asked for: its exit is then no failure. */
   stopping = false;
 
@@ -48,6 +50,7 @@ export class ServiceProcess {
     this.pid = child.pid;
     this.startedAtMs = deps.clock();
     this.matcher = config.ready?.kind === 'log' ? new LogMatcher(config.ready.pattern) : undefined;
+    this.liveMatcher = config.live?.kind === 'log' ? new LogMatcher(config.live.pattern) : undefined;
   }
 
   /** Spawns `config`'s command; `onExit` gets the leader's exit. */
@@ -92,6 +95,11 @@ export class ServiceProcess {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
+  /** Sends `signal` to the whole group; false when the leader is gone (its pid may be reused). */
+  signalGroup(signal: NodeJS.Signals): boolean {
+    return !this.exited && killQuiet(-this.pid, signal);
+  }
+
   /** Stop signal to the group, SIGKILL after the stop timeout; resolves when the group is empty. */
   async terminate(): Promise<'exited' | 'killed'> {
     this.stopping = true;
@@ -117,12 +125,13 @@ export class ServiceProcess {
 
   private lineListener(): BlockListener | undefined {
     const { output } = this.deps;
-    const matcher = this.matcher;
-    if (output === undefined && matcher === undefined) return undefined;
+    const { matcher, liveMatcher } = this;
+    if (output === undefined && matcher === undefined && liveMatcher === undefined) return undefined;
     return (stream, block) => {
-      if (output === undefined && matcher?.matched) return; // nobody needs the lines any more
+      if (output === undefined && liveMatcher === undefined && matcher?.matched) return; // nobody needs the lines any more
       for (const line of splitLines(block)) {
         matcher?.line(line);
+        liveMatcher?.line(line);
         try {
           output?.(stream, line);
         } catch {

@@ -43,6 +43,9 @@ test('the CONTRACT example resolves to services with defaults, absolute cwd and 
     restart: 'no',
     stopSignal: 'SIGTERM',
     stopTimeoutMs: 10_000,
+    watch: null,
+    live: null,
+    restartTuning: null,
   };
   const web: ServiceConfig = {
     name: 'web',
@@ -54,6 +57,9 @@ test('the CONTRACT example resolves to services with defaults, absolute cwd and 
     restart: 'on-failure',
     stopSignal: 'SIGTERM',
     stopTimeoutMs: 10_000,
+    watch: null,
+    live: null,
+    restartTuning: null,
   };
   assert.deepEqual(config, { file: path.join(dir, 'tend.yaml'), kind: 'yaml', services: [db, web], daemon: { port: 0 } });
 });

@@ -13,7 +13,7 @@ test('a Procfile gives one shell-command service per line, in the project dir, w
   assert.equal(config.file, path.join(dir, 'Procfile'));
   assert.deepEqual(config.daemon, {});
   assert.equal(config.warnings, undefined);
-  const defaults = { cwd: dir, env: {}, dependsOn: {}, ready: null, restart: 'no', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000 };
+  const defaults = { cwd: dir, env: {}, dependsOn: {}, ready: null, restart: 'no', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000, watch: null, live: null, restartTuning: null };
   assert.deepEqual(config.services, [
     { name: 'web', command: 'node server.js', ...defaults },
     { name: 'worker', command: 'node worker.js --queue=a:b', ...defaults },

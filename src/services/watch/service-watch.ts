@@ -1,0 +1,48 @@
+/**
+ * A service's `watch:` over its lifetime: one FileWatcher from the first
+ * spawn until the service is stopped (a restart keeps it, so no change made
+ * meanwhile is missed), and each burst of changes handed to the runner.
+ */
+import type { ServiceConfig } from '../types.js';
+import { describeChange, FileWatcher } from './file-watcher.js';
+
+/** Where a ServiceWatch reports. */
+export interface WatchHost {
+  /** Absolute dirs never watched (tend's state). */
+  never: readonly string[];
+  log: (line: string) => void;
+  /** A burst of changes: `reason` reads `changed: src/app.ts`. */
+  changed: (reason: string, files: string[]) => void;
+}
+
+/** Owns the FileWatcher of one service, if its config has `watch:`. */
+export class ServiceWatch {
+  private watcher: FileWatcher | null = null;
+  private watching: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: WatchHost) {}
+
+  /** Starts watching `config`'s paths unless already watching; resolves once changes are seen (at once without `watch:`). */
+  ensure(config: ServiceConfig): Promise<void> {
+    const watch = config.watch;
+    if (this.watcher !== null) return this.watching;
+    if (watch == null) return Promise.resolve();
+    const { cwd, name } = config;
+    this.watcher = new FileWatcher({
+      config: watch,
+      cwd,
+      never: this.host.never,
+      log: (line) => this.host.log(`[${name}] ${line}`),
+      onChange: (files) => this.host.changed(describeChange(files, cwd), files),
+    });
+    this.watching = this.watcher.start().catch(() => {});
+    return this.watching;
+  }
+
+  /** Stops watching; resolves once the subscriptions are closed. */
+  async stop(): Promise<void> {
+    const watcher = this.watcher;
+    this.watcher = null;
+    await watcher?.stop();
+  }
+}
