@@ -64,7 +64,7 @@ export class ServiceRunner {
   ) {
     this.rules = restartRules(config, ctx);
     this.tracker = new RestartTracker(this.rules.backoff, this.rules.failure);
-    this.watch = new ServiceWatch({ never: ctx.watchIgnore, log: ctx.log, changed: (reason) => this.onChanged(reason) });
+    this.watch = new ServiceWatch({ never: ctx.watchIgnore, log: ctx.log, clock: ctx.clock, changed: (reason, lastAt) => this.onChanged(reason, lastAt) });
   }
 
   /** The view `ps` and the API report. */
@@ -265,8 +265,11 @@ export class ServiceRunner {
   }
 
   // A burst of file changes (see watch/): send the watch signal, or restart now.
-  private onChanged(reason: string): void {
+  private onChanged(reason: string, lastAt: number): void {
     if (!this.wanted || this.stopping !== null || this.state === 'pending') return;
+    // Every change came before the current process started (say, while it was
+    // being restarted for the first part of a long burst): it has them already.
+    if (this.current !== null && lastAt < this.current.startedAtMs) return;
     const { name, watch } = this.config;
     const signal = watch?.signal ?? null;
     if (signal !== null) {

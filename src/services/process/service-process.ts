@@ -5,12 +5,12 @@
  * group is empty. A string command runs under `/bin/sh -c`; an array is exec'd.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readProcStat } from '../../kit/process/process-info.js';
 import { splitLines } from '../log/line-splitter.js';
 import type { BlockListener, LogWriter, OutputStream } from '../log/log-writer.js';
-import { groupAlive, killQuiet, terminateGroup } from './process-group.js';
+import { groupAlive, groupMembers, killQuiet, terminateGroup } from './process-group.js';
 import { closeWriteEnd, openOutputPipes } from './output-pipes.js';
 import { LogMatcher } from '../log/log-matcher.js';
 import type { ServiceRegistry } from '../registry.js';
@@ -97,7 +97,14 @@ export class ServiceProcess {
 
   /** Sends `signal` to the whole group; false when the leader is gone (its pid may be reused). */
   signalGroup(signal: NodeJS.Signals): boolean {
-    return !this.exited && killQuiet(-this.pid, signal);
+    if (this.exited) return false;
+    // dash runs `sh -c "cmd"` as a child instead of exec'ing it, and dies of
+    // SIGHUP/SIGUSR1 without passing them on: signal what it runs, not the shell.
+    if (typeof this.config.command === 'string' && isShell(this.pid)) {
+      const members = groupMembers(this.pid).filter((m) => m.pid !== this.pid && m.state !== 'Z');
+      return members.filter((m) => killQuiet(m.pid, signal)).length > 0;
+    }
+    return killQuiet(-this.pid, signal);
   }
 
   /** Stop signal to the group, SIGKILL after the stop timeout; resolves when the group is empty. */
@@ -165,5 +172,14 @@ function checkDirectory(dir: string): string | null {
     return statSync(dir).isDirectory() ? null : `working directory ${dir} is not a directory`;
   } catch {
     return `working directory ${dir} does not exist`;
+  }
+}
+
+// True while `pid` is still the /bin/sh tend started (it has not exec'd the command).
+function isShell(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`) === realpathSync('/bin/sh');
+  } catch {
+    return false;
   }
 }

@@ -3,6 +3,7 @@
  * watching: one inotify watch per directory, ignored trees never scanned) and
  * reports each burst of matching changes once, after `debounce` of quiet.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AsyncSubscription, Event } from '@parcel/watcher';
 import type { WatchConfig } from '../types.js';
@@ -15,8 +16,10 @@ export interface FileWatcherOptions {
   cwd: string;
   /** Absolute dirs never watched (tend's state dir). */
   never?: readonly string[];
-  /** One burst of changes, absolute paths in the order first seen. */
-  onChange: (files: string[]) => void;
+  /** One burst of changes: absolute paths in the order first seen, and when the last one was seen. */
+  onChange: (files: string[], lastAt: number) => void;
+  /** Milliseconds since the epoch; default Date.now. */
+  clock?: () => number;
   /** A subscription that failed (the service keeps running). */
   log?: (line: string) => void;
 }
@@ -29,6 +32,7 @@ export class FileWatcher {
   private plan: WatchPlan | null = null;
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private lastAt = 0;
   private closed = false;
   // Subscribing and unsubscribing are serialized, so a re-plan never races a stop.
   private chain: Promise<void> = Promise.resolve();
@@ -94,8 +98,14 @@ export class FileWatcher {
       this.pending.add(event.path);
       hit = true;
     }
-    // A base that was missing has appeared: watch it directly rather than its ancestor.
-    if (plan.missing.length > 0 && events.some((e) => e.type === 'create' && plan.missing.some((m) => m === e.path || m.startsWith(e.path + path.sep)))) {
+    // A base that was missing has appeared: watch it directly rather than its
+    // ancestor. Its appearance is a change in itself, which also covers
+    // whatever is written into it while the subscriptions change hands.
+    const appeared = plan.missing.filter((m) => existsSync(m));
+    if (appeared.length > 0) {
+      for (const base of appeared) this.pending.add(base);
+      hit = true;
+      this.plan = { ...plan, missing: plan.missing.filter((m) => !appeared.includes(m)) }; // re-plan once
       // Subscribe anew before letting go of the old roots, so no change falls in between.
       void this.serialize(async () => {
         const old = this.subscriptions;
@@ -105,6 +115,7 @@ export class FileWatcher {
       });
     }
     if (!hit) return;
+    this.lastAt = (this.options.clock ?? Date.now)();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), this.options.config.debounceMs);
   }
@@ -114,7 +125,7 @@ export class FileWatcher {
     if (this.closed || this.pending.size === 0) return;
     const files = [...this.pending];
     this.pending.clear();
-    this.options.onChange(files);
+    this.options.onChange(files, this.lastAt);
   }
 }
 

@@ -11,8 +11,9 @@ export interface WatchHost {
   /** Absolute dirs never watched (tend's state). */
   never: readonly string[];
   log: (line: string) => void;
-  /** A burst of changes: `reason` reads `changed: src/app.ts`. */
-  changed: (reason: string, files: string[]) => void;
+  clock: () => number;
+  /** A burst of changes: `reason` reads `changed: src/app.ts`; `lastAt` is when its last change was seen. */
+  changed: (reason: string, lastAt: number) => void;
 }
 
 /** Owns the FileWatcher of one service, if its config has `watch:`. */
@@ -33,7 +34,8 @@ export class ServiceWatch {
       cwd,
       never: this.host.never,
       log: (line) => this.host.log(`[${name}] ${line}`),
-      onChange: (files) => this.host.changed(describeChange(files, cwd), files),
+      clock: this.host.clock,
+      onChange: (files, lastAt) => this.host.changed(describeChange(files, cwd), lastAt),
     });
     this.watching = this.watcher.start().catch(() => {});
     return this.watching;
