@@ -8,10 +8,10 @@
 //                          [--peers] [--peers-dir DIR] [--cli PATH] [--keep] [--strict]
 //
 // Figures: status start stop restart help query rss rss-services crash-restart
-// crash-ready logs. It measures a snapshot of dist/ (copied to a temp dir, so a
+// crash-ready logs watch-cost watch-latency. It measures a snapshot of dist/ (copied to a temp dir, so a
 // rebuild during the run cannot break it); --cli PATH measures another build.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,6 +81,8 @@ function prepareCli() {
     try {
       cpSync(join(root, 'package.json'), join(snapshot, 'package.json'));
       cpSync(join(root, 'dist'), join(snapshot, 'dist'), { recursive: true });
+      // The one dependency left outside the bundle (the native @parcel/watcher) resolves from here, as from an install.
+      symlinkSync(join(root, 'node_modules'), join(snapshot, 'node_modules'), 'dir');
       const r = spawnSync(process.execPath, [join(snapshot, 'dist', 'cli.js'), '--help'], { stdio: 'ignore', timeout: 20_000 });
       if (r.status === 0) return join(snapshot, 'dist', 'cli.js');
     } catch {}
@@ -110,6 +112,7 @@ function fmt(v, unit) {
   if (v == null) return '—';
   if (unit === 'ms') return `${num(v, v < 100 ? 1 : 0)} ms`;
   if (unit === 'MiB') return `${num(v, 1)} MiB`;
+  if (unit === '%') return `${num(v, 2)} %`;
   if (unit === 'MiB/s') return `${num(v, 0)} MiB/s`;
   if (unit === 'req/s') return `${num(v, 0)} req/s`;
   return `${num(v, 0)} ${unit}`;

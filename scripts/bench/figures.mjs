@@ -10,6 +10,7 @@ import {
   BENCH_DIR, NODE, STATUS_QUERY, abRuns, alive, childrenOf, graphql, instanceDir, killTracked, listServices, median,
   readMeta, rssMiB, termTend, runNode, sandbox, sleep, spawnHelper, startTend, stopTend, summary, tend, track, until, wallMs,
 } from './lib.mjs';
+import { figWatchCost, figWatchLatency } from './watch.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -592,4 +593,6 @@ export const FIGURES = {
   'crash-restart': figCrashRestart,
   'crash-ready': figCrashReady,
   logs: figLogs,
+  'watch-cost': figWatchCost,
+  'watch-latency': figWatchLatency,
 };

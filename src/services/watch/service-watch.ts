@@ -37,7 +37,8 @@ export class ServiceWatch {
       clock: this.host.clock,
       onChange: (files, lastAt) => this.host.changed(describeChange(files, cwd), lastAt),
     });
-    this.watching = this.watcher.start().catch(() => {});
+    // Not fatal: the service runs unwatched, and the daemon log says why.
+    this.watching = this.watcher.start().catch((err: unknown) => this.host.log(`[${name}] cannot watch files: ${(err as Error).message}`));
     return this.watching;
   }
 
