@@ -30,7 +30,7 @@ ${Object.entries(SERVICE_FIELDS)
   .join('\n')}
 }
 
-"Something that happened to a service. kind: state | ready | restart | exit | probe-failed | signal (a watched change sent the watch signal) | unhealthy (the live probe failed failures times)."
+"Something that happened to a service. kind: state | ready | restart | exit | probe-failed | signal (a watched change sent the watch signal) | unhealthy (the live probe failed failures times) | watching (its watch is in place)."
 type ServiceEvent {
   service: String!
   kind: String!

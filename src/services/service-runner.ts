@@ -64,7 +64,13 @@ export class ServiceRunner {
   ) {
     this.rules = restartRules(config, ctx);
     this.tracker = new RestartTracker(this.rules.backoff, this.rules.failure);
-    this.watch = new ServiceWatch({ never: ctx.watchIgnore, log: ctx.log, clock: ctx.clock, changed: (reason, lastAt) => this.onChanged(reason, lastAt) });
+    this.watch = new ServiceWatch({
+      never: ctx.watchIgnore,
+      log: ctx.log,
+      clock: ctx.clock,
+      watching: (message) => this.emit('watching', message),
+      changed: (reason, lastAt) => this.onChanged(reason, lastAt),
+    });
   }
 
   /** The view `ps` and the API report. */

@@ -114,7 +114,7 @@ export interface ServiceInfo {
 /** Something that happened to a service; pushed to subscribers. */
 export interface ServiceEvent {
   service: string;
-  kind: 'state' | 'ready' | 'restart' | 'exit' | 'probe-failed' | 'signal' | 'unhealthy';
+  kind: 'state' | 'ready' | 'restart' | 'exit' | 'probe-failed' | 'signal' | 'unhealthy' | 'watching';
   state: ServiceState;
   at: string;
   message: string | null;

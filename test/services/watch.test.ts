@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ServiceEvent, WatchConfig } from '../../src/services/types.js';
 import { planWatch } from '../../src/services/watch/watch-plan.js';
-import { service, supervise, tempDir, until, untilState } from './helpers.js';
+import { service, supervise, tempDir, until } from './helpers.js';
 
 const IDLE = 'exec sleep 600';
 
@@ -50,8 +50,11 @@ test('a service that crashed comes back when a watched file changes', async (t) 
   const dir = tempDir(t);
   mkdirSync(join(dir, 'src'));
   const { sup } = supervise(t, [service('app', `test -f ${join(dir, 'src', 'fixed')} && exec sleep 600; exit 1`, { cwd: dir, watch: watch(['src']) })]);
+  let watching = false;
+  sup.onEvent((e) => (watching ||= e.kind === 'watching'));
   await sup.start();
-  await untilState(sup, 'app', 'exited');
+  // It exits at once, maybe before its watch is in place; the fix is saved once it is.
+  await until(sup, () => sup.get('app')!.state === 'exited' && watching, 'app exited and watched');
   writeFileSync(join(dir, 'src', 'fixed'), '');
   await until(sup, () => sup.get('app')!.state === 'running' && sup.get('app')!.restarts === 1, 'the fixed run');
   assert.equal(sup.get('app')!.reason, 'changed: src/fixed');

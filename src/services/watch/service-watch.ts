@@ -12,6 +12,8 @@ export interface WatchHost {
   never: readonly string[];
   log: (line: string) => void;
   clock: () => number;
+  /** The watch is in place (its message lists the paths). */
+  watching: (message: string) => void;
   /** A burst of changes: `reason` reads `changed: src/app.ts`; `lastAt` is when its last change was seen. */
   changed: (reason: string, lastAt: number) => void;
 }
@@ -38,7 +40,10 @@ export class ServiceWatch {
       onChange: (files, lastAt) => this.host.changed(describeChange(files, cwd), lastAt),
     });
     // Not fatal: the service runs unwatched, and the daemon log says why.
-    this.watching = this.watcher.start().catch((err: unknown) => this.host.log(`[${name}] cannot watch files: ${(err as Error).message}`));
+    this.watching = this.watcher.start().then(
+      () => this.host.watching(`watching ${watch.paths.join(', ')}`),
+      (err: unknown) => this.host.log(`[${name}] cannot watch files: ${(err as Error).message}`),
+    );
     return this.watching;
   }
 
