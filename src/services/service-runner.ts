@@ -296,12 +296,14 @@ export class ServiceRunner {
     const current = this.current;
     if (current !== null && !current.exited) await current.terminate();
     await this.leftovers;
+    if (!this.wanted || this.stopping !== null || this.current !== current) return;
+    this.restartReason = (await this.watch.settle()) ?? reason;
     // Stopped meanwhile, or another change got there first.
     if (!this.wanted || this.stopping !== null || this.current !== current) return;
     this.current = null;
     this.tracker.reset();
     this.restarts += 1;
-    this.emit('restart', `restart #${this.restarts}: ${reason}`);
+    this.emit('restart', `restart #${this.restarts}: ${this.restartReason}`);
     this.spawnProcess();
   }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AsyncSubscription, Event } from '@parcel/watcher';
 import type { WatchConfig } from '../types.js';
+import { delay } from '../wait.js';
 import { planWatch, type WatchPlan } from './watch-plan.js';
 
 /** What a FileWatcher watches and whom it tells. */
@@ -51,6 +52,25 @@ export class FileWatcher {
     this.timer = null;
     this.pending.clear();
     return this.serialize(() => this.unsubscribe());
+  }
+
+  /** Resolves once no matching change came for `quietMs` since `since` (ms since the epoch); rejects when `signal` aborts. */
+  async quiet(quietMs: number, since: number, signal?: AbortSignal): Promise<void> {
+    const clock = this.options.clock ?? Date.now;
+    for (;;) {
+      const left = Math.max(this.lastAt, since) + quietMs - clock();
+      if (left <= 0 || this.closed) return;
+      await delay(left, signal);
+    }
+  }
+
+  /** Drops (and returns) the burst being collected: the process about to start sees those changes anyway. */
+  discard(): string[] {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const files = [...this.pending];
+    this.pending.clear();
+    return files;
   }
 
   private serialize(step: () => Promise<void>): Promise<void> {

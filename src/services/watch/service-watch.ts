@@ -22,6 +22,11 @@ export interface WatchHost {
 export class ServiceWatch {
   private watcher: FileWatcher | null = null;
   private watching: Promise<void> = Promise.resolve();
+  private debounceMs = 0;
+  private settling = false;
+  private cwd = '';
+  /** The files of the burst last reported, for the reason once a restart has absorbed more. */
+  private burst: string[] = [];
 
   constructor(private readonly host: WatchHost) {}
 
@@ -31,13 +36,19 @@ export class ServiceWatch {
     if (this.watcher !== null) return this.watching;
     if (watch == null) return Promise.resolve();
     const { cwd, name } = config;
+    this.debounceMs = watch.debounceMs;
+    this.cwd = cwd;
     this.watcher = new FileWatcher({
       config: watch,
       cwd,
       never: this.host.never,
       log: (line) => this.host.log(`[${name}] ${line}`),
       clock: this.host.clock,
-      onChange: (files, lastAt) => this.host.changed(describeChange(files, cwd), lastAt),
+      onChange: (files, lastAt) => {
+        if (this.settling) return this.absorb(files); // the restart in progress covers them
+        this.burst = files;
+        this.host.changed(describeChange(files, cwd), lastAt);
+      },
     });
     // Not fatal: the service runs unwatched, and the daemon log says why.
     this.watching = this.watcher.start().then(
@@ -45,6 +56,31 @@ export class ServiceWatch {
       (err: unknown) => this.host.log(`[${name}] cannot watch files: ${(err as Error).message}`),
     );
     return this.watching;
+  }
+
+  /**
+   * Resolves once the files have been quiet for the debounce since the old
+   * process stopped: a restart waits for it between stop and start, so a burst
+   * that pauses longer than the debounce (a slow checkout, a loaded machine,
+   * the watcher's own batching of a long burst) still gives one restart.
+   * Returns the reason covering the changes absorbed meanwhile, if any.
+   */
+  async settle(signal?: AbortSignal): Promise<string | null> {
+    const watcher = this.watcher;
+    if (watcher === null || this.debounceMs === 0) return null;
+    const before = this.burst.length;
+    this.settling = true;
+    try {
+      await watcher.quiet(this.debounceMs, this.host.clock(), signal);
+    } finally {
+      this.settling = false;
+    }
+    this.absorb(watcher.discard());
+    return this.burst.length > before ? describeChange(this.burst, this.cwd) : null;
+  }
+
+  private absorb(files: string[]): void {
+    if (files.length > 0) this.burst = [...new Set([...this.burst, ...files])];
   }
 
   /** Stops watching; resolves once the subscriptions are closed. */
