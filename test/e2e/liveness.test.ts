@@ -33,6 +33,7 @@ test('failing live probes restart the service (stop signal, then start) and ps s
     'tend.yaml': `services:
   app:
     command: ${IDLE}
+    restart: { policy: always, backoff: 50ms, max_backoff: 100ms }
     live: { command: "test -f healthy", interval: 50ms, failures: 2 }
 `,
   });
