@@ -45,12 +45,24 @@ const commands: CommandSpec[] = [
   },
   {
     command: 'logs [services..]',
-    describe: 'print the daemon log, or the named services\' logs with a name prefix',
+    describe: 'print the services\' and the daemon\'s logs in capture order (names: only those services)',
     options: {
-      follow: { type: 'boolean', alias: 'f', describe: 'keep printing new lines', default: false },
-      lines: { type: 'number', alias: 'n', describe: 'how many of the last lines', default: 50 },
+      follow: { type: 'boolean', alias: 'f', describe: 'keep printing new lines (across restarts and rotation)', default: false },
+      lines: { type: 'number', alias: 'n', describe: 'how many of the last lines (default 50; all with --since or --previous)' },
+      timestamps: { type: 'boolean', alias: 't', describe: 'show each line\'s capture time', default: false },
+      since: { type: 'string', describe: 'lines from this time on: a duration back (30s, 5m, 2h) or a time (2026-12-01T10:00:00Z)' },
+      until: { type: 'string', describe: 'lines up to this time (same forms as --since)' },
+      grep: { type: 'string', describe: 'only lines matching this regular expression' },
+      previous: { type: 'boolean', describe: 'each service\'s last finished run (why it died)', default: false },
+      daemon: { type: 'boolean', describe: 'only the daemon\'s log', default: false },
     },
-    positionals: { services: { describe: 'service names (none: the daemon log)', type: 'string', array: true } },
+    positionals: { services: { describe: 'service names (none: every service and the daemon)', type: 'string', array: true } },
+    examples: [
+      ['tend logs', 'every service and the daemon, the last 50 lines'],
+      ['tend logs web -f -t', 'follow one service with times'],
+      ['tend logs --since 10m --grep "ERROR|WARN"', 'what went wrong in the last ten minutes'],
+      ['tend logs web --previous', 'the last finished run of web: why it died'],
+    ],
     load: async () => (await import('./commands/logs.js')).default,
   },
   {

@@ -45,7 +45,7 @@ export const tendApp: DaemonApp<TendState> = {
       // tend's own files (state, logs) never trigger a watch.
       watchIgnore: [ctx.paths.stateRoot, ctx.paths.dir],
       log: ctx.log,
-      output: ctx.foreground ? foregroundPrinter(config, ctx.output) : undefined,
+      output: ctx.foreground ? foregroundPrinter(config, ctx.output, ctx.json) : undefined,
     });
     const state: TendState = {
       supervisor,

@@ -55,6 +55,8 @@ export interface DaemonContext {
   paths: InstancePaths;
   instanceId: string;
   foreground: boolean;
+  /** Foreground with `--json`: the terminal gets one JSON object per line (`output` included). */
+  json: boolean;
   /** Appends a timestamped line to the daemon log (and the terminal in foreground). */
   log: (message: string) => void;
   /** Writes raw text to the terminal in foreground mode; dropped when detached. */

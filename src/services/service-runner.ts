@@ -5,7 +5,8 @@
  */
 import { restartRules, RestartTracker, type BackoffOptions, type FailureOptions, type RestartDecision } from './backoff.js';
 import { watchLiveness } from './liveness.js';
-import type { LogWriter, OutputStream } from './log/log-writer.js';
+import type { LogWriter } from './log/log-writer.js';
+import type { ServiceLineKind } from './log/log-format.js';
 import { runProbe, type ProbeResult } from './probes.js';
 import type { ServiceRegistry } from './registry.js';
 import { describeExit, ServiceProcess } from './process/service-process.js';
@@ -23,9 +24,12 @@ export interface RunnerContext {
   /** Absolute dirs a `watch:` never looks into (tend's state). */
   watchIgnore: readonly string[];
   log: (line: string) => void;
-  output?: (service: string, stream: OutputStream, line: string) => void;
+  output?: ServiceOutput;
   emit: (runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null) => void;
 }
+
+/** Each line of each service's runs, as stored: output lines and run markers (foreground `tend run`). */
+export type ServiceOutput = (service: string, kind: ServiceLineKind, text: string, at: { time: number; run: number }) => void;
 
 /** States in which the service is on its way up, or up. */
 const ACTIVE: ReadonlySet<ServiceState> = new Set(['pending', 'starting', 'running', 'backoff']);
@@ -145,7 +149,7 @@ export class ServiceRunner {
     this.ready = false;
     this.probeGaveUp = false;
     this.probeError = null;
-    const output = ctx.output === undefined ? undefined : (stream: OutputStream, line: string) => ctx.output?.(config.name, stream, line);
+    const output = ctx.output === undefined ? undefined : (kind: ServiceLineKind, text: string, at: { time: number; run: number }) => ctx.output?.(config.name, kind, text, at);
     const deps = { env: ctx.env, registry: ctx.registry, writer: this.writer, clock: ctx.clock, output };
     const outcome = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal));
     if (!outcome.ok) {

@@ -12,7 +12,7 @@ import { stopLevels, withDependencies } from './dependency-graph.js';
 import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log/log-writer.js';
 import { ServiceRegistry, registryPath } from './registry.js';
 import { serviceFiles } from '../kit/state/paths.js';
-import { ServiceRunner, type RunnerContext } from './service-runner.js';
+import { ServiceRunner, type RunnerContext, type ServiceOutput } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
 import { waitForReady } from './wait-ready.js';
 
@@ -27,8 +27,8 @@ export interface SupervisorOptions {
   instanceDir: string;
   /** The supervisor's own messages (the daemon log). */
   log?: (line: string) => void;
-  /** Each whole output line of each service (foreground `tend run`). */
-  output?: (service: string, stream: 'stdout' | 'stderr', line: string) => void;
+  /** Each whole output line of each service, and each run's start and end (foreground `tend run`). */
+  output?: ServiceOutput;
   /** Base environment of services; default process.env. */
   env?: NodeJS.ProcessEnv;
   backoff?: BackoffOptions;

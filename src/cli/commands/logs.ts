@@ -1,64 +1,48 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import kitLogs, { linesArg } from '../../kit/cli/commands/logs.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
-import { DaemonError } from '../../kit/errors.js';
-import { followFile } from '../../kit/log/follow.js';
-import { readTail } from '../../kit/log/read-tail.js';
+import { entryJson, entryText, type LogEntry } from '../../services/log/log-entry.js';
 import { checkTrusted } from '../../kit/state/trust.js';
+import { servicesWithLogs } from '../../services/log/log-files.js';
+import { viewLogs, type LogSourceSpec } from '../../services/log/log-view.js';
+import { logViewFlags } from '../log-flags.js';
 
 const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95, 94];
+const DIM = 90;
 
 /**
- * `tend logs [SERVICE...] [-f] [-n N]`: no names, the daemon log; names, those
- * services' logs behind a `name |` prefix (coloured on a TTY without NO_COLOR),
- * interleaved as lines arrive when following. Read-only.
+ * `tend logs [SERVICE...]`: no names, every service and the daemon (`tend |`);
+ * `--daemon`, only the daemon; names, those services. Lines in capture order
+ * behind a `name |` prefix (coloured on a TTY without NO_COLOR), `-t` adds the
+ * time; `--json` prints one object per line. Read-only.
  */
 export default async function logs(args: Args, ctx: CommandContext): Promise<number> {
+  const view = logViewFlags(args, ctx.signal);
   const names = (args.services as string[] | undefined) ?? [];
-  if (!names.length) return kitLogs(args, ctx);
-  const lines = linesArg(args);
-  const dir = ctx.paths.servicesDir;
-  checkTrusted(ctx.paths.stateRoot, dir, { name: ctx.def.name });
-  const files = names.map((name) => ({ name, file: ctx.paths.serviceLog(name) }));
-  const missing = files.filter((f) => !existsSync(f.file)).map((f) => f.name);
-  if (missing.length && !args.follow) {
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4)) : [];
-    throw new DaemonError(
-      'SERVICE_UNKNOWN',
-      `no log for ${missing.join(', ')}${known.length ? ` (services with logs: ${known.join(', ')})` : ' (no service has written a log yet)'}`,
-    );
+  const { paths } = ctx;
+  // Nothing under the state root is read before it is known to be yours.
+  checkTrusted(paths.stateRoot, paths.dir, { name: ctx.def.name });
+  checkTrusted(paths.stateRoot, paths.servicesDir, { name: ctx.def.name });
+  const daemon: LogSourceSpec = { name: ctx.def.name, file: paths.logFile, daemon: true };
+  const service = (name: string): LogSourceSpec => ({ name, file: paths.serviceLog(name) });
+  const services = (names.length ? names : args.daemon ? [] : servicesWithLogs(paths.servicesDir)).map(service);
+  const sources: LogSourceSpec[] = names.length ? services : args.daemon ? [daemon] : [...services, daemon];
+  if (names.length === 1 && !args.follow && !servicesWithLogs(paths.servicesDir).includes(names[0]!)) {
+    ctx.err(`${ctx.def.name}: ${names[0]} has printed nothing yet\n`);
   }
-  const width = Math.max(...names.map((n) => n.length));
-  const prefix = (name: string, i: number) => {
-    const text = `${name.padEnd(width)} |`;
-    return ctx.color ? `\u001b[${COLOURS[i % COLOURS.length]}m${text}\u001b[0m` : text;
-  };
-  const sizes = files.map((f) => sizeOf(f.file));
-  files.forEach((f, i) => {
-    for (const line of readTail(f.file, lines, 0, sizes[i])) ctx.out(`${prefix(f.name, i)} ${line}\n`);
-  });
-  if (!args.follow) return 0;
-  await Promise.all(
-    files.map((f, i) => {
-      let partial = '';
-      return followFile(
-        f.file,
-        (text) => {
-          const parts = (partial + text).split('\n');
-          partial = parts.pop() ?? '';
-          if (parts.length) ctx.out(parts.map((l) => `${prefix(f.name, i)} ${l}\n`).join(''));
-        },
-        { from: sizes[i], signal: ctx.signal },
-      );
+  const width = Math.max(...sources.map((s) => s.name.length));
+  const prefixes = new Map(
+    sources.map((s, i) => {
+      const text = `${s.name.padEnd(width)} |`;
+      return [s, ctx.color ? `\u001b[${s.daemon ? DIM : COLOURS[i % COLOURS.length]}m${text}\u001b[0m` : text];
     }),
   );
+  const byName = new Map(sources.map((s) => [`${s.daemon ? 'd' : 's'}:${s.name}`, prefixes.get(s)!]));
+  const timestamps = Boolean(args.timestamps);
+  const print = (entry: LogEntry) => {
+    if (ctx.json) return ctx.out(`${JSON.stringify(entryJson(entry))}\n`);
+    const prefix = byName.get(`${entry.daemon ? 'd' : 's'}:${entry.service}`);
+    const time = timestamps ? `${new Date(entry.time).toISOString()} ` : '';
+    ctx.out(`${prefix} ${time}${entryText(entry)}\n`);
+  };
+  await viewLogs(sources, view, print);
   return 0;
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }

@@ -21,6 +21,8 @@ export interface DaemonRunOptions {
   host: string;
   port: number;
   foreground: boolean;
+  /** Foreground only: one JSON object per line on stdout (`{"service","daemon","time","line"}` for the daemon's own). */
+  json?: boolean;
   pipe: ReadyPipe;
   /**
    * Test-only misbehaviour, inert unless set: a step name (before-lock,
@@ -65,7 +67,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   };
 
   ensureInstanceDir(paths, def.name);
-  const log = createDaemonLog(paths.logFile, options.foreground);
+  const log = createDaemonLog(paths.logFile, options.foreground, { json: options.json === true, name: def.name });
   const requestStop = (why: string, code = 0) => {
     if (stopper.signal.aborted) return;
     exitCode = code;
@@ -108,6 +110,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     paths,
     instanceId,
     foreground: options.foreground,
+    json: options.foreground && options.json === true,
     log: log.line,
     output: log.output,
     notifyChange: () => changes.emit('change'),

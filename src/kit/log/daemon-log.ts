@@ -8,18 +8,29 @@ export interface DaemonLog {
   output: (text: string) => void;
 }
 
+/** How the foreground terminal gets the daemon's lines. */
+export interface DaemonLogOptions {
+  /** One JSON object per line on stdout instead of text on stderr. */
+  json?: boolean;
+  /** The tool's name, the `service` of its lines in JSON. */
+  name?: string;
+}
+
 /**
  * Detached, stdout and stderr already are the log file (set up by `start`).
  * In the foreground, lines go to the terminal and are appended to the log
- * too, so `logs -f` works the same for both modes.
+ * too, so `logs -f` works the same for both modes. Each line starts with
+ * its time (RFC 3339 with milliseconds): see daemon-log-format.ts.
  */
-export function createDaemonLog(logFile: string, foreground: boolean): DaemonLog {
+export function createDaemonLog(logFile: string, foreground: boolean, options: DaemonLogOptions = {}): DaemonLog {
   if (foreground) closeSync(openLog(logFile));
   return {
     line(message) {
-      const text = `${new Date().toISOString()} ${message}\n`;
+      const time = new Date().toISOString();
+      const text = `${time} ${message}\n`;
       if (foreground) {
-        process.stderr.write(text);
+        if (options.json) process.stdout.write(`${JSON.stringify({ service: options.name ?? 'daemon', daemon: true, time, line: message })}\n`);
+        else process.stderr.write(text);
         try {
           const fd = openLog(logFile);
           try {

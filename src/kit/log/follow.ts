@@ -5,6 +5,8 @@ import { basename, dirname } from 'node:path';
 export interface FollowOptions {
   /** Byte offset to start from; default: the current end. */
   from?: number;
+  /** The file already open (a reader's snapshot): followed from `from`, then whatever replaces it. */
+  fd?: number;
   signal: AbortSignal;
   /** Safety-net poll, for filesystems where watch events are missed. */
   pollMs?: number;
@@ -17,9 +19,9 @@ export interface FollowOptions {
  * truncated. Woken by fs.watch on the directory, with a slow poll behind it.
  */
 export function followFile(file: string, onText: (text: string) => void, options: FollowOptions): Promise<void> {
-  let fd: number | null = null;
-  let ino = -1;
-  let pos = options.from ?? sizeOf(file);
+  let fd: number | null = options.fd ?? null;
+  let ino = fd === null ? -1 : fstatSync(fd).ino;
+  let pos = options.from ?? (fd === null ? sizeOf(file) : fstatSync(fd).size);
   const buf = Buffer.alloc(64 * 1024);
   const decoderHold: Buffer[] = [];
 
@@ -33,14 +35,7 @@ export function followFile(file: string, onText: (text: string) => void, options
           return;
         }
       }
-      const size = fstatSync(fd).size;
-      if (size < pos) pos = 0; // truncated
-      while (pos < size) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
-        if (n <= 0) break;
-        pos += n;
-        emit(buf.subarray(0, n));
-      }
+      readToEnd(fd);
       let current: number;
       try {
         current = statSync(file).ino;
@@ -48,9 +43,22 @@ export function followFile(file: string, onText: (text: string) => void, options
         return; // removed: keep reading the old fd until a new file appears
       }
       if (current === ino) return;
-      closeSync(fd); // replaced: continue with the new file from its start
+      // Replaced (rotated): what was written to the old file before the rename
+      // may have landed after the read above, so read it to its end again.
+      readToEnd(fd);
+      closeSync(fd); // then continue with the new file from its start
       fd = null;
       pos = 0;
+    }
+  };
+  const readToEnd = (handle: number) => {
+    const size = fstatSync(handle).size;
+    if (size < pos) pos = 0; // truncated
+    while (pos < size) {
+      const n = readSync(handle, buf, 0, Math.min(buf.length, size - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+      emit(buf.subarray(0, n));
     }
   };
   // Hold back a split UTF-8 sequence until its end arrives.

@@ -1,14 +1,16 @@
 /**
- * A service's log file: its stdout and stderr appended as whole lines,
- * batched into few writes, rotated by size at line boundaries
+ * A service's log file: its stdout and stderr appended as whole lines, each
+ * stamped with its capture time, run and stream (log-format.ts), plus a
+ * marker at each run's start and end; batched into few writes, rotated by size at line boundaries
  * (`name.log` → `name.log.1` … `name.log.<keep>`), and with backpressure:
  * when the disk falls behind, the child's pipes are paused, not buffered.
  */
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, write } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { LineSplitter, splitLines } from './line-splitter.js';
-import { readLastLines } from './tail-lines.js';
+import { LineSplitter } from './line-splitter.js';
+import { lastRunIn, linePrefix, parseServiceLine, stampBlock, type ServiceLine } from './log-format.js';
+import { readLastLines, readTailText } from './tail-lines.js';
 import { pollUntil } from '../wait.js';
 
 /** Size-based rotation: start a new file past maxBytes, keep `keep` old ones. */
@@ -23,8 +25,8 @@ export const DEFAULT_ROTATION: LogRotation = { maxBytes: 10 * 1024 * 1024, keep:
 /** Which pipe of the service a line came from. */
 export type OutputStream = 'stdout' | 'stderr';
 
-/** Receives each block of whole lines (each ending in '\n') a pipe produced. */
-export type BlockListener = (stream: OutputStream, block: Buffer) => void;
+/** Receives each block of whole raw lines (each ending in '\n') a pipe produced, with its capture time. */
+export type BlockListener = (stream: OutputStream, block: Buffer, time: number) => void;
 
 const HIGH_WATER_BYTES = 1024 * 1024;
 const LOW_WATER_BYTES = 256 * 1024;
@@ -44,20 +46,44 @@ export class LogWriter {
   private writing: Promise<void> | null = null;
   private readonly sources = new Set<Readable>();
   private readonly paused = new Set<Readable>();
+  /** The last run number used in this log (read from its tail on first use). */
+  private run: number | null = null;
+  /** The last stamped time: stored times never go backwards, even when the clock does. */
+  private lastTime = 0;
 
   constructor(
     readonly file: string,
     private readonly rotation: LogRotation = DEFAULT_ROTATION,
     private readonly onError: (message: string) => void = () => {},
+    private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Follows a pipe until it closes: lines go to the file, then to `onBlock`. */
-  attach(stream: Readable, name: OutputStream, onBlock?: BlockListener): void {
+  /** The number of the next run of the service: one more than the last in its log, across daemon restarts. */
+  nextRun(): number {
+    this.run ??= lastRunIn(readTailText(this.file, this.rotation.keep));
+    return ++this.run;
+  }
+
+  /** The capture time of what arrives now, never before an earlier one. */
+  now(): number {
+    this.lastTime = Math.max(this.lastTime, this.clock());
+    return this.lastTime;
+  }
+
+  /** Follows a pipe of run `run` until it closes: lines go to the file (stamped), then to `onBlock` (raw). */
+  attach(stream: Readable, name: OutputStream, onBlock?: BlockListener, run = 0): void {
     const splitter = new LineSplitter();
+    let prefixTime = -1;
+    let prefix = '';
     const deliver = (block: Buffer | null): void => {
       if (block === null) return;
-      this.append(block);
-      onBlock?.(name, block);
+      const time = this.now();
+      if (time !== prefixTime) {
+        prefixTime = time;
+        prefix = linePrefix(time, run, name);
+      }
+      this.append(stampBlock(block, prefix));
+      onBlock?.(name, block, time);
     };
     this.sources.add(stream);
     stream.on('data', (chunk: Buffer) => {
@@ -106,13 +132,19 @@ export class LogWriter {
     this.fd = null;
   }
 
-  /** The last `count` lines logged, including those not yet written. */
+  /** The last `count` output lines logged (without their stamps), including those not yet written. */
   tail(count: number): string[] {
     const pending = [this.inflight?.subarray(this.inflightDone) ?? Buffer.alloc(0), ...this.queue];
-    const unwritten = splitLines(Buffer.concat(pending));
+    const unwritten = outputLines(Buffer.concat(pending).toString('utf8').split('\n'));
     // Read the file only as far as our own accounting, so a write landing meanwhile is not counted twice.
     const limit = this.fd === null ? undefined : this.size;
-    const fromFile = readLastLines(this.file, Math.max(0, count - unwritten.length), this.rotation.keep, limit);
+    const fromFile: string[] = [];
+    // Markers are skipped, so read a little more than asked until enough output lines are found.
+    for (let want = count - unwritten.length; want > 0 && fromFile.length < count - unwritten.length; want *= 4) {
+      const lines = readLastLines(this.file, want, this.rotation.keep, limit);
+      fromFile.splice(0, fromFile.length, ...outputLines(lines));
+      if (lines.length < want) break;
+    }
     return [...fromFile, ...unwritten].slice(-count);
   }
 
@@ -184,6 +216,20 @@ export class LogWriter {
     if (keep > 0) ignoreMissing(() => renameSync(this.file, `${this.file}.1`));
     this.open();
   }
+}
+
+/** The output text of stored lines (markers dropped; a line of an older format kept as is). */
+function outputLines(lines: string[]): string[] {
+  const out: string[] = [];
+  let previous: ServiceLine | undefined;
+  for (const line of lines) {
+    if (line === '') continue;
+    const parsed = parseServiceLine(line, previous);
+    if (parsed === null) out.push(line);
+    else if (parsed.kind === 'stdout' || parsed.kind === 'stderr') out.push(parsed.text);
+    previous = parsed ?? previous;
+  }
+  return out;
 }
 
 function lineEnd(batch: Buffer, offset: number): number {

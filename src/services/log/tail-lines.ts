@@ -19,7 +19,7 @@ export function readLastLines(file: string, count: number, rotated = 1, limit?: 
   return lines;
 }
 
-function tailOf(file: string, count: number, limit = Infinity): string[] {
+function tailOf(file: string, count: number, limit = Infinity, chunkBytes = CHUNK_BYTES): string[] {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -32,7 +32,7 @@ function tailOf(file: string, count: number, limit = Infinity): string[] {
     let text = Buffer.alloc(0);
     // Read backwards until the block holds count + 1 newlines or the file's start.
     while (start > 0 && countNewlines(text) <= count) {
-      const length = Math.min(CHUNK_BYTES, start);
+      const length = Math.min(chunkBytes, start);
       start -= length;
       const chunk = Buffer.alloc(length);
       readSync(fd, chunk, 0, length, start);
@@ -51,4 +51,13 @@ function countNewlines(block: Buffer): number {
   let n = 0;
   for (let i = block.indexOf(0x0a); i >= 0; i = block.indexOf(0x0a, i + 1)) n++;
   return n;
+}
+
+/** The last `bytes` of the newest non-empty file of `file`, `file.1`…`file.<rotated>`; '' when there is none. */
+export function readTailText(file: string, rotated = 1, bytes = 4096): string {
+  for (let i = 0; i <= rotated; i++) {
+    const lines = tailOf(i === 0 ? file : `${file}.${i}`, 1, Infinity, bytes);
+    if (lines.length) return lines.join('\n');
+  }
+  return '';
 }

@@ -9,7 +9,8 @@ import { readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readProcStat } from '../../kit/process/process-info.js';
 import { splitLines } from '../log/line-splitter.js';
-import type { BlockListener, LogWriter, OutputStream } from '../log/log-writer.js';
+import type { BlockListener, LogWriter } from '../log/log-writer.js';
+import { exitFields, markerLine, type ServiceLineKind } from '../log/log-format.js';
 import { groupAlive, groupMembers, killQuiet, terminateGroup } from './process-group.js';
 import { closeWriteEnd, openOutputPipes } from './output-pipes.js';
 import { LogMatcher } from '../log/log-matcher.js';
@@ -22,9 +23,15 @@ export interface ProcessDeps {
   registry: ServiceRegistry;
   writer: LogWriter;
   clock: () => number;
-  /** Each whole output line (foreground echo). */
-  output?: (stream: OutputStream, line: string) => void;
+  /** Each whole output line, and each run's start and end marker (foreground echo). */
+  output?: OutputListener;
 }
+
+/** Receives one line of a run: output (`stdout`/`stderr`), or a marker (`start`: `pid=N`; `exit`: `code=N`/`signal=S`). */
+export type OutputListener = (kind: ServiceLineKind, text: string, at: { time: number; run: number }) => void;
+
+/** How long after the leader's exit its pipes may take to deliver the last lines before the end marker is written anyway. */
+const EXIT_MARKER_WAIT_MS = 1_000;
 
 /** A spawned process, or why there is none: known at once, or (a missing command) a moment later. */
 export type SpawnOutcome = { ok: true; process: ServiceProcess } | { ok: false; reason: string | Promise<string> };
@@ -33,6 +40,8 @@ export type SpawnOutcome = { ok: true; process: ServiceProcess } | { ok: false; 
 export class ServiceProcess {
   readonly pid: number;
   readonly startedAtMs: number;
+  /** Which run of the service this is (numbered in its log, across daemon restarts). */
+  readonly run: number;
   /** Aborted when the process ends or is being stopped: cancels its probe. */
   readonly controller = new AbortController();
   /** Watches output for a `log` readiness probe. */
@@ -49,6 +58,7 @@ export class ServiceProcess {
   ) {
     this.pid = child.pid;
     this.startedAtMs = deps.clock();
+    this.run = deps.writer.nextRun();
     this.matcher = config.ready?.kind === 'log' ? new LogMatcher(config.ready.pattern) : undefined;
     this.liveMatcher = config.live?.kind === 'log' ? new LogMatcher(config.live.pattern) : undefined;
   }
@@ -80,14 +90,44 @@ export class ServiceProcess {
     const stat = readProcStat(p.pid); // still there: the child is not reaped before 'exit'
     deps.registry.add({ name: config.name, pid: p.pid, pgid: p.pid, startTime: stat !== null && stat !== 'no-proc' ? stat.startTime : '0' });
     child.on('error', () => {}); // later errors (a failed kill) change nothing
+    p.mark('start', `pid=${p.pid}`);
+    const onBlock = p.lineListener();
+    const streams = [pipes?.stdout.reader ?? child.stdout!, pipes?.stderr.reader ?? child.stderr!];
+    deps.writer.attach(streams[0]!, 'stdout', onBlock, p.run);
+    deps.writer.attach(streams[1]!, 'stderr', onBlock, p.run);
+    // The end marker follows the run's last lines: once both pipes are
+    // drained (after the writer's own 'close' handlers), unless a stray
+    // process holds them open.
+    const drained = Promise.all(streams.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve()))));
     child.once('exit', (code, signal) => {
       p.controller.abort();
+      const timer = setTimeout(() => p.markExit(code, signal), EXIT_MARKER_WAIT_MS);
+      timer.unref();
+      void drained.then(() => {
+        clearTimeout(timer);
+        p.markExit(code, signal);
+      });
       onExit(p, code, signal);
     });
-    const onBlock = p.lineListener();
-    deps.writer.attach(pipes?.stdout.reader ?? child.stdout!, 'stdout', onBlock);
-    deps.writer.attach(pipes?.stderr.reader ?? child.stderr!, 'stderr', onBlock);
     return { ok: true, process: p };
+  }
+
+  private exitMarked = false;
+
+  private markExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.exitMarked) return;
+    this.exitMarked = true;
+    this.mark('exit', exitFields(code, signal));
+  }
+
+  private mark(kind: 'start' | 'exit', fields: string): void {
+    const time = this.deps.writer.now();
+    this.deps.writer.append(markerLine(time, this.run, kind, fields));
+    try {
+      this.deps.output?.(kind, fields, { time, run: this.run });
+    } catch {
+      // A failing echo must not stop the log.
+    }
   }
 
   /** True once the leader has exited (and been reaped). */
@@ -134,13 +174,15 @@ export class ServiceProcess {
     const { output } = this.deps;
     const { matcher, liveMatcher } = this;
     if (output === undefined && matcher === undefined && liveMatcher === undefined) return undefined;
-    return (stream, block) => {
+    const at = { time: 0, run: this.run };
+    return (stream, block, time) => {
       if (output === undefined && liveMatcher === undefined && matcher?.matched) return; // nobody needs the lines any more
+      at.time = time;
       for (const line of splitLines(block)) {
         matcher?.line(line);
         liveMatcher?.line(line);
         try {
-          output?.(stream, line);
+          output?.(stream, line, at);
         } catch {
           // A failing echo must not stop the log.
         }

@@ -6,7 +6,7 @@ import { openReadyPipe } from '../../lifecycle/ready-pipe.js';
 import { chooseEndpoint } from '../endpoint-flags.js';
 import type { Args, CommandContext } from '../spec.js';
 
-/** `run`: the daemon in the foreground, logging to the terminal; Ctrl-C stops it cleanly. */
+/** `run`: the daemon in the foreground, logging to the terminal (`--json`: one object per line); Ctrl-C stops it cleanly. */
 export default async function run(args: Args, ctx: CommandContext): Promise<number> {
   const endpoint = await chooseEndpoint(args, ctx);
   try {
@@ -14,6 +14,7 @@ export default async function run(args: Args, ctx: CommandContext): Promise<numb
       paths: ctx.paths,
       ...endpoint,
       foreground: true,
+      json: ctx.json,
       pipe: openReadyPipe(false),
       introspection: ctx.env[`${envPrefix(ctx.def.name)}_GRAPHQL_INTROSPECTION`] === '1',
     });
