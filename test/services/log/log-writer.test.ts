@@ -6,9 +6,20 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LineSplitter } from '../../../src/services/log/line-splitter.js';
 import { LogWriter } from '../../../src/services/log/log-writer.js';
+import { parseServiceLine } from '../../../src/services/log/log-format.js';
 import { service, supervise, tempDir, untilState } from '../helpers.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/services/${name}`, import.meta.url));
+
+/** The output lines of stored log text (stamps removed, run markers dropped). */
+function outputOf(text: string): string[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => parseServiceLine(line))
+    .filter((l) => l !== null && (l.kind === 'stdout' || l.kind === 'stderr'))
+    .map((l) => l!.text);
+}
 
 /** Checks that `lines` holds exactly `prefix 0` … `prefix count-1`, in order, each intact. */
 function assertSequence(lines: string[], prefix: string, count: number): void {
@@ -32,8 +43,10 @@ test('200,000 lines per stream arrive complete, whole and in order', async (t) =
   // ~22 MB: the default rotation (10 MiB, keep 3) has cut it into files.
   const files = [`${file}.2`, `${file}.1`, file].filter((f) => existsSync(f));
   assert.equal(existsSync(`${file}.3`), false);
-  const lines = files.map((f) => readFileSync(f, 'utf8')).join('').split('\n');
-  assert.equal(lines.pop(), '', 'the file ends with a newline');
+  const text = files.map((f) => readFileSync(f, 'utf8')).join('');
+  assert.ok(text.endsWith('\n'), 'the file ends with a newline');
+  assert.equal(text.split('\n').length - 1, 2 * count + 2, 'every line stored once, plus the run\'s start and end markers');
+  const lines = outputOf(text);
   assertSequence(lines.filter((l) => l.startsWith('out ')), 'out', count);
   assertSequence(lines.filter((l) => l.startsWith('err ')), 'err', count);
   assert.equal(lines.length, 2 * count, 'no stray or merged lines');
@@ -61,8 +74,8 @@ test('rotation happens at line boundaries and keeps the configured number of fil
     all += content;
   }
   all += readFileSync(base, 'utf8');
-  const expected = Array.from({ length: 400 }, (_, i) => `line ${i} ${'y'.repeat((i * 37) % 90)}\n`).join('');
-  assert.equal(all, expected);
+  const expected = Array.from({ length: 400 }, (_, i) => `line ${i} ${'y'.repeat((i * 37) % 90)}`);
+  assert.deepEqual(outputOf(all), expected);
   assert.deepEqual(sup.logTail('rot', 3), ['line 397 ' + 'y'.repeat((397 * 37) % 90), 'line 398 ' + 'y'.repeat((398 * 37) % 90), 'line 399 ' + 'y'.repeat((399 * 37) % 90)]);
 });
 
@@ -98,8 +111,8 @@ test('stdout and stderr are split into lines separately and never interleave mid
   writer.attach(out, 'stdout', (stream, block) => seen.push(`${stream}:${block.toString()}`));
   writer.attach(err, 'stderr');
   await writer.close();
-  const lines = readFileSync(join(dir, 'mix.log'), 'utf8').split('\n');
-  assert.deepEqual(lines.sort(), ['', 'err-a1', 'err-b2', 'out-a1', 'out-b2']);
+  const stored = readFileSync(join(dir, 'mix.log'), 'utf8').split('\n').filter(Boolean).map((l) => parseServiceLine(l)!);
+  assert.deepEqual(stored.map((l) => `${l.kind}:${l.text}`).sort(), ['stderr:err-a1', 'stderr:err-b2', 'stdout:out-a1', 'stdout:out-b2']);
   assert.deepEqual(seen, ['stdout:out-a1\n', 'stdout:out-b2\n']);
 });
 
@@ -126,7 +139,9 @@ test('a producer faster than the disk is paused, not buffered without bound, and
   writer.attach(source, 'stdout');
   await writer.close();
   assert.ok(pauses > 0, 'the source was never paused');
-  assert.equal(statSync(file).size, 512 * chunk.length);
+  const lines = outputOf(readFileSync(file, 'latin1'));
+  assert.equal(lines.length, 512 * 640);
+  assert.ok(lines.every((l) => l === line.slice(0, -1)));
 });
 
 test('tail() sees lines queued, being written, and written, each once', async (t) => {
@@ -153,10 +168,12 @@ test('the line splitter cuts a runaway line instead of holding it forever', () =
 test('the output hook gets every whole line with its stream', async (t) => {
   const got: string[] = [];
   const { sup } = supervise(t, [service('echo', 'echo one; echo two >&2; printf three')], {
-    output: (name, stream, line) => got.push(`${name} ${stream} ${line}`),
+    output: (name, kind, text, at) => got.push(`${name} ${at.run} ${kind} ${kind === 'start' ? 'pid' : text}`),
   });
   await sup.start();
   await untilState(sup, 'echo', 'exited');
   await sup.close();
-  assert.deepEqual(got.sort(), ['echo stderr two', 'echo stdout one', 'echo stdout three']);
+  assert.equal(got[0], 'echo 1 start pid', 'the run starts first');
+  assert.equal(got.at(-1), 'echo 1 exit code=0', 'and ends after its last line');
+  assert.deepEqual(got.slice(1, -1).sort(), ['echo 1 stderr two', 'echo 1 stdout one', 'echo 1 stdout three']);
 });
