@@ -1,8 +1,9 @@
 import type { CliExtensions, CommandSpec } from '../kit/cli/spec.js';
-import { ENDPOINT_OPTIONS, STOP_OPTIONS } from '../kit/cli/spec.js';
+import { ENDPOINT_OPTIONS, STOP_ALL_OPTION, STOP_OPTIONS } from '../kit/cli/spec.js';
 import { row } from '../kit/cli/format.js';
 import type { ServiceInfo } from '../services/types.js';
 import { servicesSummary } from './service-summary.js';
+import { SERVICE_SELECTION } from '../daemon/service-shape.js';
 
 const SERVICES = { services: { describe: 'service names (none: the daemon and every service)', type: 'string', array: true } } as const;
 const WAIT = {
@@ -25,8 +26,8 @@ const commands: CommandSpec[] = [
   },
   {
     command: 'stop [services..]',
-    describe: 'stop the daemon and every service; with names, stop only those services',
-    options: { ...STOP_OPTIONS },
+    describe: 'stop the daemon and every service; with names, stop only those services; --all: every daemon of this user',
+    options: { ...STOP_OPTIONS, ...STOP_ALL_OPTION },
     positionals: SERVICES,
     load: async () => (await import('./commands/stop.js')).default,
   },
@@ -80,4 +81,24 @@ export const tendCli: CliExtensions = {
     human: (extra, color) => [row('services', servicesSummary((extra.services as Pick<ServiceInfo, 'name' | 'state'>[] | undefined) ?? []), color)],
     json: (extra) => ({ services: extra.services ?? [] }),
   },
+  list: {
+    selection: `services ${SERVICE_SELECTION}`,
+    columns: ['SERVICES', 'PORTS'],
+    cells: (extra) => {
+      const { running, total, ports } = listFields(extra);
+      return [`${running}/${total}`, ports.join(',') || '-'];
+    },
+    json: (extra, running) => {
+      if (!running) return { services: null, ports: null };
+      const { running: up, total, ports } = listFields(extra);
+      return { services: { running: up, total }, ports };
+    },
+  },
 };
+
+/** Services running/total and their ports (where the daemon reports a `port`), for `ls`. */
+function listFields(extra: Record<string, unknown>): { running: number; total: number; ports: number[] } {
+  const services = (extra.services as (Pick<ServiceInfo, 'state'> & { port?: number | null })[] | undefined) ?? [];
+  const ports = services.map((s) => s.port).filter((p): p is number => typeof p === 'number');
+  return { running: services.filter((s) => s.state === 'running').length, total: services.length, ports };
+}

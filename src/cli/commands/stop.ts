@@ -1,12 +1,16 @@
 import kitStop from '../../kit/cli/commands/stop.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
 import { readMetadata } from '../../kit/state/metadata.js';
+import { InputError } from '../../kit/errors.js';
 import { serviceMutation } from '../daemon-client.js';
 
 /** `tend stop [SERVICE...]`: the daemon and every service, or only the named services. */
 export default async function stop(args: Args, ctx: CommandContext): Promise<number> {
   const names = (args.services as string[] | undefined) ?? [];
-  if (!names.length) return kitStop(args, ctx);
+  if (!names.length || args.all) {
+    if (names.length) throw new InputError('--all stops whole daemons: give either service names or --all');
+    return kitStop(args, ctx);
+  }
   if (readMetadata(ctx.paths.metadataFile).kind !== 'ok') {
     ctx.out(ctx.json ? JSON.stringify({ services: [] }) + '\n' : `${ctx.def.name}: not running\n`);
     return 0;

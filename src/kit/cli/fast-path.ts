@@ -17,7 +17,7 @@ export async function tryFastPath(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<number | null> {
-  const spec = allCommands(def, extensions).find((c) => commandName(c) === argv[0]);
+  const spec = allCommands(def, extensions).find((c) => commandName(c) === argv[0] || c.aliases?.includes(argv[0]!));
   if (!spec) return null;
   const args = parseFor(spec, argv.slice(1));
   if (!args) return null;

@@ -1,4 +1,4 @@
-import { ENDPOINT_OPTIONS, STOP_OPTIONS, WAIT_OPTIONS, type CommandSpec } from './spec.js';
+import { ENDPOINT_OPTIONS, STOP_ALL_OPTION, STOP_OPTIONS, WAIT_OPTIONS, type CommandSpec } from './spec.js';
 
 /** The kit's lifecycle commands; a tool may add to or replace them by name. */
 export function kitCommands(name: string): CommandSpec[] {
@@ -28,8 +28,14 @@ export function kitCommands(name: string): CommandSpec[] {
     {
       command: 'stop',
       describe: 'stop the daemon and wait until it is gone',
-      options: { ...STOP_OPTIONS },
+      options: { ...STOP_OPTIONS, ...STOP_ALL_OPTION },
       load: async () => (await import('./commands/stop.js')).default,
+    },
+    {
+      command: 'ls',
+      aliases: ['list'],
+      describe: `list every ${name} daemon of this user: project, pid, state, uptime, endpoint (read-only)`,
+      load: async () => (await import('./commands/ls.js')).default,
     },
     {
       command: 'restart',

@@ -34,8 +34,9 @@ export async function runCli(
       throw new InputError(`${what}${/[.?!]$/.test(what) ? '' : '.'} See '${def.name} --help'.`);
     });
   for (const spec of allCommands(def, extensions)) {
+    const rest = spec.command.slice(spec.command.split(' ')[0]!.length);
     parser.command(
-      spec.command,
+      [spec.command, ...(spec.aliases ?? []).map((a) => a + rest)],
       spec.describe,
       (y) => {
         for (const [name, p] of Object.entries(spec.positionals ?? {})) y.positional(name, p);

@@ -40,6 +40,8 @@ export type CommandHandler = (args: Args, ctx: CommandContext) => Promise<number
 export interface CommandSpec {
   /** yargs command string, e.g. `start [services..]`. */
   command: string;
+  /** Other names of the command (`list` for `ls`). */
+  aliases?: string[];
   describe: string;
   options?: Record<string, OptionSpec>;
   /** Positional descriptions, by name. */
@@ -57,6 +59,15 @@ export interface CliExtensions {
     selection: string;
     human: (extra: Record<string, unknown>, color: boolean) => string[];
     json: (extra: Record<string, unknown>) => Record<string, unknown>;
+  };
+  /** More columns of `ls`, fetched from each running daemon with `selection`. */
+  list?: {
+    selection: string;
+    columns: string[];
+    /** One cell per column, for a running daemon. */
+    cells: (extra: Record<string, unknown>) => string[];
+    /** More JSON fields (`running` false: the daemon did not answer; give nulls). */
+    json: (extra: Record<string, unknown>, running: boolean) => Record<string, unknown>;
   };
 }
 
@@ -81,6 +92,11 @@ export const WAIT_OPTIONS: Record<string, OptionSpec> = {
 export const STOP_OPTIONS: Record<string, OptionSpec> = {
   timeout: { type: 'number', describe: 'seconds to wait for the daemon to exit', default: 10 },
   force: { type: 'boolean', describe: 'SIGKILL the daemon if it is still alive after --timeout', default: false },
+};
+
+/** `stop --all`. */
+export const STOP_ALL_OPTION: Record<string, OptionSpec> = {
+  all: { type: 'boolean', describe: 'stop every running daemon of this user (each with the identity checks of stop)', default: false },
 };
 
 /** How to name a rejected option value in a message: yargs turns `--port abc` into NaN. */

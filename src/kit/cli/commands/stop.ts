@@ -2,12 +2,13 @@ import { InputError } from '../../errors.js';
 import { stopAndWait } from '../../lifecycle/stop-daemon.js';
 import { given, type Args, type CommandContext } from '../spec.js';
 
-/** `stop`: confirm the daemon's identity, SIGTERM, wait until it is gone; cleans stale state. */
+/** `stop`: confirm the daemon's identity, SIGTERM, wait until it is gone; cleans stale state. `--all`: every daemon of this user. */
 export default async function stop(args: Args, ctx: CommandContext): Promise<number> {
   const timeout = args.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
     throw new InputError(`--timeout must be a number of seconds, ${given(args.timeout)}`);
   }
+  if (args.all) return (await import('./stop-all.js')).stopAll(ctx, { timeoutMs: timeout * 1000, force: Boolean(args.force) });
   const result = await stopAndWait(ctx.paths, { timeoutMs: timeout * 1000, force: Boolean(args.force), signal: ctx.signal });
   const name = ctx.def.name;
   if (ctx.json) {
