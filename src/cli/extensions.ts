@@ -81,6 +81,11 @@ export const tendCli: CliExtensions = {
     human: (extra, color) => [row('services', servicesSummary((extra.services as Pick<ServiceInfo, 'name' | 'state'>[] | undefined) ?? []), color)],
     json: (extra) => ({ services: extra.services ?? [] }),
   },
+  async complete(positional, projectDir) {
+    if (positional !== 'services') return [];
+    const { loadProjectConfig } = await import('../services/config/index.js');
+    return loadProjectConfig(projectDir).services.map((s) => s.name);
+  },
   list: {
     selection: `services ${SERVICE_SELECTION}`,
     columns: ['SERVICES', 'PORTS'],

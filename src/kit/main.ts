@@ -35,6 +35,13 @@ export async function main(
   });
   try {
     const io = { env: process.env, cwd: currentDir(), stdout: process.stdout, stderr: process.stderr };
+    if (argv[0] === '__complete') {
+      // Before any parsing: the words being completed are not a valid command line.
+      const { completionCandidates } = await import('./cli/completion.js');
+      const candidates = await completionCandidates(def, extensions, argv.slice(1), io);
+      if (candidates.length) process.stdout.write(`${candidates.join('\n')}\n`);
+      return 0;
+    }
     const { tryFastPath } = await import('./cli/fast-path.js');
     const fast = await tryFastPath(def, extensions, argv, io, controller.signal);
     if (fast !== null) return fast;

@@ -38,6 +38,13 @@ export function kitCommands(name: string): CommandSpec[] {
       load: async () => (await import('./commands/ls.js')).default,
     },
     {
+      command: 'completion [shell]',
+      describe: 'print the shell completion script (bash, zsh or fish)',
+      positionals: { shell: { describe: 'bash, zsh or fish (default: from $SHELL)', type: 'string' } },
+      examples: [[`source <(${name} completion bash)`, 'complete commands, flags and service names in this shell']],
+      load: async () => (await import('./commands/completion.js')).default,
+    },
+    {
       command: 'restart',
       describe: 'stop, then start with the same flags as start',
       options: { ...ENDPOINT_OPTIONS, ...WAIT_OPTIONS, ...STOP_OPTIONS },

@@ -60,6 +60,8 @@ export interface CliExtensions {
     human: (extra: Record<string, unknown>, color: boolean) => string[];
     json: (extra: Record<string, unknown>) => Record<string, unknown>;
   };
+  /** Completion values of a positional (tend: `services`, the project's service names); read only, start nothing. */
+  complete?: (positional: string, projectDir: string) => Promise<string[]>;
   /** More columns of `ls`, fetched from each running daemon with `selection`. */
   list?: {
     selection: string;
