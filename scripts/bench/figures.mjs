@@ -12,6 +12,8 @@ import {
 } from './lib.mjs';
 import { figWatchCost, figWatchLatency } from './watch.mjs';
 
+import { figLogRead } from './log-read.mjs';
+
 const MiB = 1024 * 1024;
 
 /** A target on the ratio (or value): { text, test }. */
@@ -595,4 +597,5 @@ export const FIGURES = {
   logs: figLogs,
   'watch-cost': figWatchCost,
   'watch-latency': figWatchLatency,
+  'logs-read': (ctx) => figLogRead(ctx, row),
 };
