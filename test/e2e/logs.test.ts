@@ -167,3 +167,19 @@ test('logs -f keeps following across a service restart and a daemon restart, los
   assert.deepEqual([...new Set(objects.map((o) => o.run))], [1, 2, 3]);
   assert.equal(objects.filter((o) => o.event === 'exit').length, 3, 'each run ended with a marker');
 });
+
+test('logs -f with no names also follows a service that starts logging later', async (t) => {
+  const box = makeSandbox(t);
+  serviceLog(box, 'web.log', [[0, 1, 'O', 'web first']]);
+  const follow = box.spawnCli(['logs', '-f']);
+  const out = collectStdout(follow);
+  await waitFor(() => out.text().includes('web first'), 15_000, 'the history');
+  const late = join(box.paths().dir, 'services', 'late.log');
+  appendFileSync(late, `${iso(Date.now())} 1 O late hello\n`);
+  await waitFor(() => out.text().includes('late | late hello'), 15_000, 'the new service');
+  appendFileSync(late, `${iso(Date.now())} 1 O late again\n`);
+  await waitFor(() => out.text().includes('late again'), 15_000, 'more of it');
+  follow.kill('SIGINT');
+  assert.deepEqual(await exitOf(follow, 10_000), { code: 0, signal: null });
+  assert.equal(out.text().split('\n').filter((l) => l.includes('late')).length, 2, 'each line once');
+});

@@ -29,20 +29,27 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
     ctx.err(`${ctx.def.name}: ${names[0]} has printed nothing yet\n`);
   }
   const width = Math.max(...sources.map((s) => s.name.length));
-  const prefixes = new Map(
-    sources.map((s, i) => {
-      const text = `${s.name.padEnd(width)} |`;
-      return [s, ctx.color ? `\u001b[${s.daemon ? DIM : COLOURS[i % COLOURS.length]}m${text}\u001b[0m` : text];
-    }),
-  );
-  const byName = new Map(sources.map((s) => [`${s.daemon ? 'd' : 's'}:${s.name}`, prefixes.get(s)!]));
+  const prefixes = new Map<string, string>();
+  const prefixOf = (entry: LogEntry): string => {
+    const key = `${entry.daemon ? 'd' : 's'}:${entry.service}`;
+    let prefix = prefixes.get(key);
+    if (prefix === undefined) {
+      const text = `${entry.service.padEnd(width)} |`;
+      const colour = entry.daemon ? DIM : COLOURS[prefixes.size % COLOURS.length];
+      prefix = ctx.color ? `\u001b[${colour}m${text}\u001b[0m` : text;
+      prefixes.set(key, prefix);
+    }
+    return prefix;
+  };
   const timestamps = Boolean(args.timestamps);
   const print = (entry: LogEntry) => {
     if (ctx.json) return ctx.out(`${JSON.stringify(entryJson(entry))}\n`);
-    const prefix = byName.get(`${entry.daemon ? 'd' : 's'}:${entry.service}`);
     const time = timestamps ? `${new Date(entry.time).toISOString()} ` : '';
-    ctx.out(`${prefix} ${time}${entryText(entry)}\n`);
+    ctx.out(`${prefixOf(entry)} ${time}${entryText(entry)}\n`);
   };
+  if (!names.length && !args.daemon) {
+    view.discover = { watchDir: paths.servicesDir, sources: () => servicesWithLogs(paths.servicesDir).map(service) };
+  }
   await viewLogs(sources, view, print);
   return 0;
 }

@@ -108,3 +108,35 @@ function sizeOf(file: string): number {
     return 0;
   }
 }
+
+/** Calls `onChange` whenever `dir` changes (fs.watch, with a slow poll behind it) until `signal` aborts. */
+export function watchDir(dir: string, onChange: () => void, signal: AbortSignal, pollMs = 1_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let watcher: FSWatcher | undefined;
+    const arm = () => {
+      if (watcher !== undefined) return;
+      try {
+        watcher = watch(dir, () => onChange());
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = undefined; // the dir went away: the poll re-arms it
+        });
+      } catch {
+        // Not there yet: the poll below keeps trying.
+      }
+    };
+    const timer = setInterval(() => {
+      arm();
+      onChange();
+    }, pollMs);
+    arm();
+    onChange();
+    const stop = () => {
+      clearInterval(timer);
+      watcher?.close();
+      resolve();
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+}

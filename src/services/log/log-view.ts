@@ -5,7 +5,7 @@
  * chunks (N per log at most in memory), `--since` reads forwards from a
  * binary-searched offset, and following continues each snapshot's open file.
  */
-import { followFile } from '../../kit/log/follow.js';
+import { followFile, watchDir } from '../../kit/log/follow.js';
 import { DAEMON_LOG_FORMAT, type LogFormat, type LogRecord } from '../../kit/log/log-record.js';
 import { LogSnapshot, type Verdict } from '../../kit/log/log-source.js';
 import type { LogEntry } from './log-entry.js';
@@ -29,6 +29,8 @@ export interface LogViewOptions {
   /** Only each service's last finished run. */
   previous?: boolean;
   follow?: boolean;
+  /** While following: the logs to show now (called when `watchDir` changes), so a service that starts logging later is followed too. */
+  discover?: { watchDir: string; sources: () => LogSourceSpec[] };
   signal: AbortSignal;
 }
 
@@ -73,7 +75,24 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
   } finally {
     for (const o of opened) o.snapshot.close(following);
   }
-  if (following) await Promise.all(opened.map((o) => follow(o)));
+  if (!following) return;
+  const follows = opened.map((o) => follow(o));
+  if (options.discover) follows.push(watchForNew(options.discover));
+  await Promise.all(follows);
+
+  // A log that appears after the snapshot is followed from its first line.
+  function watchForNew(discover: NonNullable<LogViewOptions['discover']>): Promise<void> {
+    const known = new Set(sources.map((s) => s.file));
+    const more: Promise<void>[] = [];
+    const check = () => {
+      for (const spec of discover.sources()) {
+        if (known.has(spec.file)) continue;
+        known.add(spec.file);
+        more.push(follow({ spec, snapshot: LogSnapshot.open<LogRecord>(spec.file, formatOf(spec)), run: null }, true));
+      }
+    };
+    return watchDir(discover.watchDir, check, options.signal).then(() => Promise.all(more).then(() => {}));
+  }
 
   function judge(o: Opened, r: LogRecord): Verdict {
     if (options.since !== undefined && r.time < options.since) return 'stop';
@@ -86,8 +105,9 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
       if (matches(o, r)) yield toEntry(o, r);
     }
   }
-  function follow(o: Opened): Promise<void> {
-    const live = o.snapshot.live;
+  function follow(o: Opened, fromStart = false): Promise<void> {
+    const live = fromStart ? undefined : o.snapshot.live;
+    if (fromStart) o.snapshot.close();
     const format = formatOf(o.spec);
     let partial = '';
     let previous: LogRecord | undefined;
