@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -59,6 +60,38 @@ test('tend completion bash, sourced in a real bash, completes commands, flags an
   });
   // Completing never starts anything.
   assert.equal(existsSync(box.paths().metadataFile), false);
+});
+
+const has = (shell: string): boolean => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+const PROJECT = 'services:\n  web:\n    command: sleep 1000\n  worker:\n    command: sleep 1000\n  db:\n    command: sleep 1000\n';
+
+test('tend completion fish, sourced in a real fish, completes commands, flags and service names', { skip: !has('fish') && 'fish is not installed' }, async (t) => {
+  const box = makeSandbox(t);
+  box.write('tend.yaml', PROJECT);
+  const path = tendOnPath(box);
+  const lines = ['tend st', 'tend logs --gr', 'tend restart w', 'tend stop web '];
+  const script = ['tend completion fish | source', ...lines.map((l) => `complete -C '${l}' | string join ' '`)].join('\n');
+  const out = (await runShell(box, 'fish', ['--no-config', '-c'], script, path)).split('\n');
+  assert.deepEqual(out.slice(0, 4), ['start status stop', '--grep', 'web worker', 'db worker']);
+});
+
+test('tend completion zsh, sourced in a real zsh, hands the words to the completer and offers its names', { skip: !has('zsh') && 'zsh is not installed' }, async (t) => {
+  const box = makeSandbox(t);
+  box.write('tend.yaml', PROJECT);
+  const path = tendOnPath(box);
+  // compadd works only inside a completion widget: stand-ins print what would be offered.
+  const script = [
+    'autoload -Uz compinit && compinit -u',
+    'source <(tend completion zsh)',
+    'print -r -- ${_comps[tend]}',
+    'compadd() { [[ $1 == -a ]] && print -r -- "${(@P)2}"; }',
+    '_files() { print -r -- FILES; }',
+    'words=(tend st); CURRENT=2; _tend_complete',
+    'words=(tend logs --since 5m ""); CURRENT=5; _tend_complete',
+    'words=(tend logs --since ""); CURRENT=4; _tend_complete',
+  ].join('\n');
+  const out = (await runShell(box, 'zsh', ['-f', '-c'], script, path)).split('\n');
+  assert.deepEqual(out.slice(0, 4), ['_tend_complete', 'start status stop', 'web worker db', 'FILES']);
 });
 
 test('completion scripts for zsh and fish ask the same completer; a broken config completes no names', async (t) => {
