@@ -116,6 +116,11 @@ test('--previous shows a service\'s last finished run, with -n and --grep', asyn
   assert.equal((await box.cli(['logs', 'web', '--previous', '-n', '1', '--grep', 'panic'])).stdout, 'web | panic: no config\n');
   const j = jsonLines((await box.cli(['logs', 'web', '--previous', '--json', '-n', '1'])).stdout);
   assert.deepEqual(j, [{ service: 'web', time: iso(T0 + 13), run: 2, event: 'exit', exitCode: null, signal: 'SIGKILL', line: '--- run 2 killed by SIGKILL' }]);
+  serviceLog(box, 'fresh.log', [[0, 1, 'S', 'pid=400'], [1, 1, 'O', 'still in its first run']]);
+  const fresh = await box.cli(['logs', 'fresh', '--previous']);
+  assert.equal(fresh.code, 0);
+  assert.equal(fresh.stdout, '');
+  assert.match(fresh.stderr, /fresh has no finished run yet/);
 });
 
 test('a service that printed nothing prints nothing, says so on stderr, and hides no other service', async (t) => {

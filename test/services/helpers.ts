@@ -3,13 +3,14 @@
  * supervised instance that is always closed (plus a safety net that SIGKILLs
  * every process group it ever saw), and waits driven by events.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { inspectProcess } from '../../src/kit/process/process-info.js';
 import { groupMembers, killQuiet } from '../../src/services/process/process-group.js';
 import { Supervisor, type SupervisorOptions } from '../../src/services/supervisor.js';
+import { parseServiceLine } from '../../src/services/log/log-format.js';
 import type { ProbeTiming, ProjectConfig, ReadyProbe, ServiceConfig } from '../../src/services/types.js';
 import { pollUntil } from '../../src/services/wait.js';
 
@@ -123,4 +124,15 @@ export function isDead(pid: number): boolean {
 /** Waits for processes that are not our children to be gone; nothing announces that, so poll. */
 export function waitDead(pids: number[], timeoutMs = DEADLINE_MS): Promise<boolean> {
   return pollUntil(() => pids.every(isDead), { timeoutMs, intervalMs: 20 });
+}
+
+/** The output a service log holds, as the service printed it: stamps removed, run markers dropped, each line ending in '\n'. */
+export function logOutput(file: string): string {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => parseServiceLine(line))
+    .filter((l) => l !== null && (l.kind === 'stdout' || l.kind === 'stderr'))
+    .map((l) => `${l!.text}\n`)
+    .join('');
 }

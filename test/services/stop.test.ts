@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { groupMembers } from '../../src/services/process/process-group.js';
-import { deadline, isDead, service, supervise, untilState, waitDead } from './helpers.js';
+import { deadline, isDead, logOutput, service, supervise, untilState, waitDead } from './helpers.js';
 import { serviceFiles } from '../../src/kit/state/paths.js';
 
 /** Pids of the group led by `pid`, once it has `count` live members. */
@@ -71,7 +71,7 @@ test('close() stops everything, flushes a trailing partial line and removes serv
   await sup.close();
   assert.ok(members.every(isDead));
   assert.equal(existsSync(join(dir, 'services.json')), false);
-  assert.equal(readFileSync(serviceFiles(dir).serviceLog('b'), 'utf8'), 'no newline at the end\n');
+  assert.equal(logOutput(serviceFiles(dir).serviceLog('b')), 'no newline at the end\n');
   await assert.rejects(sup.start(), { code: 'SUPERVISOR_CLOSED' });
 });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ServiceInfo } from '../../src/services/types.js';
-import { deadline, isDead, logProbe, project, service, supervise, until, untilState } from './helpers.js';
+import { deadline, isDead, logOutput, logProbe, project, service, supervise, until, untilState } from './helpers.js';
 import { serviceFiles } from '../../src/kit/state/paths.js';
 
 /** Snapshot of every service each time `name` reaches `state` for the first time. */
@@ -137,7 +137,7 @@ test('services get the base env plus their own, and run in their cwd', async (t)
   await sup.start();
   await untilState(sup, 'env', 'exited');
   await sup.close();
-  assert.equal(readFileSync(serviceFiles(dir).serviceLog('env'), 'utf8'), 'base own /usr\n');
+  assert.equal(logOutput(serviceFiles(dir).serviceLog('env')), 'base own /usr\n');
 });
 
 test('reload stops removed, restarts changed, starts added and leaves unchanged alone', async (t) => {

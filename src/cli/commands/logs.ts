@@ -50,6 +50,7 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
   if (!names.length && !args.daemon) {
     view.discover = { watchDir: paths.servicesDir, sources: () => servicesWithLogs(paths.servicesDir).map(service) };
   }
-  await viewLogs(sources, view, print);
+  const { withoutFinishedRun } = await viewLogs(sources, view, print);
+  if (names.length === 1 && withoutFinishedRun.length) ctx.err(`${ctx.def.name}: ${names[0]} has no finished run yet\n`);
   return 0;
 }

@@ -48,8 +48,14 @@ interface Opened {
   run: number | null;
 }
 
+/** What a view found besides its lines. */
+export interface LogViewResult {
+  /** With --previous: the services that have no finished run yet. */
+  withoutFinishedRun: string[];
+}
+
 /** Emits the matching lines of `sources` in capture order, then (with `follow`) new lines as they arrive. Resolves when done or aborted. */
-export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions, emit: (entry: LogEntry) => void): Promise<void> {
+export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions, emit: (entry: LogEntry) => void): Promise<LogViewResult> {
   const opened: Opened[] = sources
     .filter((spec) => !(options.previous && spec.daemon))
     .map((spec) => {
@@ -57,6 +63,7 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
       return { spec, snapshot, run: options.previous ? lastFinishedRun(snapshot) : null };
     });
   const shown = opened.filter((o) => !options.previous || o.run !== null);
+  const result: LogViewResult = { withoutFinishedRun: opened.filter((o) => !shown.includes(o)).map((o) => o.spec.name) };
   const matches = (o: Opened, r: LogRecord): boolean =>
     (options.until === undefined || r.time <= options.until) &&
     (o.run === null || r.run === o.run) &&
@@ -75,10 +82,11 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
   } finally {
     for (const o of opened) o.snapshot.close(following);
   }
-  if (!following) return;
+  if (!following) return result;
   const follows = opened.map((o) => follow(o));
   if (options.discover) follows.push(watchForNew(options.discover));
   await Promise.all(follows);
+  return result;
 
   // A log that appears after the snapshot is followed from its first line.
   function watchForNew(discover: NonNullable<LogViewOptions['discover']>): Promise<void> {
