@@ -32,19 +32,6 @@ export function kitCommands(name: string): CommandSpec[] {
       load: async () => (await import('./commands/stop.js')).default,
     },
     {
-      command: 'ls',
-      aliases: ['list'],
-      describe: `list every ${name} daemon of this user: project, pid, state, uptime, endpoint (read-only)`,
-      load: async () => (await import('./commands/ls.js')).default,
-    },
-    {
-      command: 'completion [shell]',
-      describe: 'print the shell completion script (bash, zsh or fish)',
-      positionals: { shell: { describe: 'bash, zsh or fish (default: from $SHELL)', type: 'string' } },
-      examples: [[`source <(${name} completion bash)`, 'complete commands, flags and service names in this shell']],
-      load: async () => (await import('./commands/completion.js')).default,
-    },
-    {
       command: 'restart',
       describe: 'stop, then start with the same flags as start',
       options: { ...ENDPOINT_OPTIONS, ...WAIT_OPTIONS, ...STOP_OPTIONS },
@@ -58,6 +45,19 @@ export function kitCommands(name: string): CommandSpec[] {
         lines: { type: 'number', alias: 'n', describe: 'how many of the last lines', default: 50 },
       },
       load: async () => (await import('./commands/logs.js')).default,
+    },
+    {
+      command: 'ls',
+      aliases: ['list'],
+      describe: `list every ${name} daemon of this user: project, pid, state, uptime, endpoint (read-only)`,
+      load: async () => (await import('./commands/ls.js')).default,
+    },
+    {
+      command: 'completion [shell]',
+      describe: 'print the shell completion script (bash, zsh or fish)',
+      positionals: { shell: { describe: 'bash, zsh or fish (default: from $SHELL)', type: 'string' } },
+      examples: [[`source <(${name} completion bash)`, 'complete commands, flags and service names in this shell']],
+      load: async () => (await import('./commands/completion.js')).default,
     },
   ];
 }

@@ -35,7 +35,9 @@ export class LogSnapshot<R extends LogRecord> {
   /** Opens `file` and its rotated files as they are now; missing files are simply absent. */
   static open<R extends LogRecord>(file: string, format: LogFormat<R>): LogSnapshot<R> {
     const files: SnapshotFile[] = [];
-    // Newest first while opening, so a rotation racing us can at worst repeat a file, never skip one.
+    const seen = new Set<number>();
+    // Newest first while opening, so a rotation racing us can at worst show
+    // us a file twice (under its next name), never skip one: the inode tells.
     for (let i = 0; i <= MAX_ROTATED; i++) {
       const path = i === 0 ? file : `${file}.${i}`;
       let fd: number;
@@ -45,7 +47,13 @@ export class LogSnapshot<R extends LogRecord> {
         if (i === 0) continue;
         break;
       }
-      files.unshift({ path, fd, size: fstatSync(fd).size });
+      const stat = fstatSync(fd);
+      if (seen.has(stat.ino)) {
+        closeSync(fd);
+        continue;
+      }
+      seen.add(stat.ino);
+      files.unshift({ path, fd, size: stat.size });
     }
     return new LogSnapshot(file, files, format);
   }

@@ -7,7 +7,7 @@
  */
 import { followFile, watchDir } from '../../kit/log/follow.js';
 import { DAEMON_LOG_FORMAT, type LogFormat, type LogRecord } from '../../kit/log/log-record.js';
-import { LogSnapshot, type Verdict } from '../../kit/log/log-source.js';
+import { LogSnapshot, type SnapshotFile, type Verdict } from '../../kit/log/log-source.js';
 import type { LogEntry } from './log-entry.js';
 import { parseServiceLine, type ServiceLine } from './log-format.js';
 
@@ -64,17 +64,17 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
     });
   const shown = opened.filter((o) => !options.previous || o.run !== null);
   const result: LogViewResult = { withoutFinishedRun: opened.filter((o) => !shown.includes(o)).map((o) => o.spec.name) };
-  const matches = (o: Opened, r: LogRecord): boolean =>
+  const matches = (run: number | null, r: LogRecord): boolean =>
     (options.until === undefined || r.time <= options.until) &&
-    (o.run === null || r.run === o.run) &&
+    (run === null || r.run === run) &&
     (options.grep === undefined || options.grep.test(r.text));
-  const toEntry = (o: Opened, r: LogRecord): LogEntry => ({ service: o.spec.name, daemon: o.spec.daemon, time: r.time, kind: r.kind as LogEntry['kind'], run: o.spec.daemon ? undefined : r.run, text: r.text });
+  const toEntry = (spec: LogSourceSpec, r: LogRecord): LogEntry => ({ service: spec.name, daemon: spec.daemon, time: r.time, kind: r.kind as LogEntry['kind'], run: spec.daemon ? undefined : r.run, text: r.text });
   // A finished run gets no more lines: --previous never follows.
   const following = options.follow === true && !options.previous;
   try {
     if (options.lines !== undefined) {
       const n = options.lines;
-      const lists = shown.map((o) => o.snapshot.last(n, (r) => judge(o, r)).map((r) => toEntry(o, r)));
+      const lists = shown.map((o) => o.snapshot.last(n, (r) => judge(o, r)).map((r) => toEntry(o.spec, r)));
       for (const entry of n > 0 ? mergeLists(lists).slice(-n) : []) emit(entry);
     } else {
       mergeStreams(shown.map((o) => filtered(o)), emit);
@@ -83,7 +83,7 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
     for (const o of opened) o.snapshot.close(following);
   }
   if (!following) return result;
-  const follows = opened.map((o) => follow(o));
+  const follows = opened.map((o) => follow(o.spec, o.run, o.snapshot.live));
   if (options.discover) follows.push(watchForNew(options.discover));
   await Promise.all(follows);
   return result;
@@ -96,7 +96,7 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
       for (const spec of discover.sources()) {
         if (known.has(spec.file)) continue;
         known.add(spec.file);
-        more.push(follow({ spec, snapshot: LogSnapshot.open<LogRecord>(spec.file, formatOf(spec)), run: null }, true));
+        more.push(follow(spec, null, undefined));
       }
     };
     return watchDir(discover.watchDir, check, options.signal).then(() => Promise.all(more).then(() => {}));
@@ -105,32 +105,30 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
   function judge(o: Opened, r: LogRecord): Verdict {
     if (options.since !== undefined && r.time < options.since) return 'stop';
     if (o.run !== null && r.run !== undefined && r.run < o.run) return 'stop';
-    return matches(o, r) ? 'take' : 'skip';
+    return matches(o.run, r) ? 'take' : 'skip';
   }
   function* filtered(o: Opened): Generator<LogEntry> {
     for (const r of o.snapshot.from(options.since)) {
       if (options.until !== undefined && r.time > options.until && !options.follow) return;
-      if (matches(o, r)) yield toEntry(o, r);
+      if (matches(o.run, r)) yield toEntry(o.spec, r);
     }
   }
-  function follow(o: Opened, fromStart = false): Promise<void> {
-    const live = fromStart ? undefined : o.snapshot.live;
-    if (fromStart) o.snapshot.close();
-    const format = formatOf(o.spec);
+  // Continues the snapshot's live file; without one, the file is new: all of it is to come.
+  function follow(spec: LogSourceSpec, run: number | null, live: SnapshotFile | undefined): Promise<void> {
+    const format = formatOf(spec);
     let partial = '';
     let previous: LogRecord | undefined;
     return followFile(
-      o.spec.file,
+      spec.file,
       (text) => {
         const parts = (partial + text).split('\n');
         partial = parts.pop() ?? '';
         for (const line of parts) {
           const r = format.parse(line, previous) ?? format.untimed(line, previous?.time ?? Date.now(), previous);
           previous = r;
-          if ((options.since === undefined || r.time >= options.since) && matches(o, r)) emit(toEntry(o, r));
+          if ((options.since === undefined || r.time >= options.since) && matches(run, r)) emit(toEntry(spec, r));
         }
       },
-      // A file that did not exist at the snapshot is new: all of it is to come.
       { fd: live?.fd, from: live?.size ?? 0, signal: options.signal },
     );
   }
