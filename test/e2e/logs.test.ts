@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
@@ -187,4 +187,24 @@ test('logs -f with no names also follows a service that starts logging later', a
   follow.kill('SIGINT');
   assert.deepEqual(await exitOf(follow, 10_000), { code: 0, signal: null });
   assert.equal(out.text().split('\n').filter((l) => l.includes('late')).length, 2, 'each line once');
+});
+
+test('logs -f follows a service through the writer\'s own rotations (10 MiB files), every line once, in order', async (t) => {
+  const box = makeSandbox(t);
+  const count = 300_000; // ~22 MB stored: two rotations
+  box.write('gen.mjs', `const pad = 'p'.repeat(40); let s = ''; for (let i = 0; i < ${count}; i++) { s += 'n' + i + ' ' + pad + '\\n'; if (s.length > 65536) { process.stdout.write(s); s = ''; } } process.stdout.write(s);\n`);
+  box.write('tend.yaml', `services:\n  big:\n    command: sh -c 'while [ ! -f go ]; do sleep 0.05; done; exec ${process.execPath} gen.mjs'\n`);
+  assert.equal((await box.cli(['start'])).code, 0);
+  const follow = box.spawnCli(['logs', 'big', '-f', '-n', '1']);
+  const out = collectStdout(follow);
+  await waitFor(() => out.text().includes('--- run 1 started'), 15_000, 'the follower to attach');
+  writeFileSync(join(box.projectDir, 'go'), '');
+  await waitFor(() => out.text().includes(`big | n${count - 1} `), 60_000, 'the last line');
+  await waitFor(() => out.text().includes('--- run 1 exited with code 0'), 15_000, 'the end of the run');
+  follow.kill('SIGINT');
+  await exitOf(follow, 10_000);
+  const numbers = out.text().split('\n').filter((l) => l.startsWith('big | n')).map((l) => Number(l.slice(7, l.indexOf(' ', 7))));
+  assert.equal(numbers.length, count, 'every line once');
+  assert.ok(numbers.every((n, i) => n === i), 'in order');
+  assert.ok(existsSync(join(box.paths().dir, 'services', 'big.log.2')), 'the log did rotate twice');
 });

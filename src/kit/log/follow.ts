@@ -15,8 +15,8 @@ export interface FollowOptions {
 /**
  * Calls `onText` with whatever is appended to `file` until `signal` aborts.
  * Survives the file not existing yet, being replaced (rotation: the rest of
- * the old file is read first, then the new one from its start) and being
- * truncated. Woken by fs.watch on the directory, with a slow poll behind it.
+ * the old file is read first, then each file rotated after it, from its
+ * start, up to the live one) and being truncated. Woken by fs.watch on the directory, with a slow poll behind it.
  */
 export function followFile(file: string, onText: (text: string) => void, options: FollowOptions): Promise<void> {
   let fd: number | null = options.fd ?? null;
@@ -46,9 +46,19 @@ export function followFile(file: string, onText: (text: string) => void, options
       // Replaced (rotated): what was written to the old file before the rename
       // may have landed after the read above, so read it to its end again.
       readToEnd(fd);
-      closeSync(fd); // then continue with the new file from its start
+      closeSync(fd);
       fd = null;
       pos = 0;
+      // Several rotations may have passed since: go on with the file rotated
+      // right after ours (`file.k-1` when ours is now `file.k`), not the newest.
+      const next = successor(file, ino);
+      if (next === file) continue;
+      try {
+        fd = openSync(next, 'r');
+        ino = fstatSync(fd).ino;
+      } catch {
+        fd = null; // rotated once more meanwhile: the newest file it is
+      }
     }
   };
   const readToEnd = (handle: number) => {
@@ -99,6 +109,29 @@ export function followFile(file: string, onText: (text: string) => void, options
     if (options.signal.aborted) stop();
     else options.signal.addEventListener('abort', stop, { once: true });
   });
+}
+
+/** The most rotated files looked through (`file.1` … `file.<n>`). */
+const MAX_ROTATED = 99;
+
+/**
+ * The file that follows inode `ino` in `file`'s rotation: `file.k-1` (or
+ * `file`) when `ino` is now `file.k`; when `ino` is gone (rotated past the
+ * kept files), the oldest file left.
+ */
+function successor(file: string, ino: number): string {
+  let oldest = file;
+  for (let k = 1; k <= MAX_ROTATED; k++) {
+    let at: number;
+    try {
+      at = statSync(`${file}.${k}`).ino;
+    } catch {
+      break;
+    }
+    if (at === ino) return k === 1 ? file : `${file}.${k - 1}`;
+    oldest = `${file}.${k}`;
+  }
+  return oldest;
 }
 
 function sizeOf(file: string): number {
