@@ -1,7 +1,7 @@
 /**
  * tend's daemon kit: a correct background mode for any TypeScript dev tool.
  * `defineDaemon` describes the tool; `main` is its whole CLI entry (start,
- * run, status, stop, restart, logs, and the detached daemon itself).
+ * run, status, stop, restart, logs, ls, completion, and the detached daemon itself).
  */
 export { defineDaemon } from './kit/define.js';
 export type { DaemonApp, DaemonContext, DaemonDefinition, EndpointDefaults, ValidateContext } from './kit/define.js';
@@ -22,3 +22,9 @@ export type { InstancePaths } from './kit/state/paths.js';
 export { checkTrusted, UnsafeStateError } from './kit/state/trust.js';
 export type { LiveStatus } from './kit/server/status-shape.js';
 export type { Metadata } from './kit/state/metadata.js';
+export { listInstances } from './kit/state/instances.js';
+export { LogSnapshot } from './kit/log/log-source.js';
+export type { SnapshotFile, Verdict } from './kit/log/log-source.js';
+export { DAEMON_LOG_FORMAT } from './kit/log/log-record.js';
+export type { LogFormat, LogRecord, RecordParser } from './kit/log/log-record.js';
+export { followFile } from './kit/log/follow.js';
