@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { spawn } from 'node:child_process';
+import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { collectStdout, exitOf, waitFor } from '../helpers/kit.js';
 import { until } from '../helpers/wait.js';
 
@@ -207,4 +208,43 @@ test('logs -f follows a service through the writer\'s own rotations (10 MiB file
   assert.equal(numbers.length, count, 'every line once');
   assert.ok(numbers.every((n, i) => n === i), 'in order');
   assert.ok(existsSync(join(box.paths().dir, 'services', 'big.log.2')), 'the log did rotate twice');
+});
+
+/** Runs `tend ARGS` on a real pty (python3's pty module); resolves with what the terminal showed. */
+function onPty(box: Sandbox, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const script = [
+    'import os, pty, sys, json',
+    'pid, fd = pty.fork()',
+    'if pid == 0:',
+    '    os.execvpe(sys.argv[1], sys.argv[1:], json.loads(os.environ["PTY_ENV"]))',
+    'out = b""',
+    'while True:',
+    '    try: chunk = os.read(fd, 65536)',
+    '    except OSError: break',
+    '    if not chunk: break',
+    '    out += chunk',
+    'os.waitpid(pid, 0)',
+    'sys.stdout.write(out.decode())',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', script, process.execPath, CLI, ...args], { cwd: box.projectDir, env: { ...process.env, PTY_ENV: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.pid) box.track(child.pid);
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('close', () => resolve(out));
+  });
+}
+
+test('on a terminal each source\'s prefix is coloured (the daemon dimmed); never with NO_COLOR', async (t) => {
+  const box = makeSandbox(t);
+  serviceLog(box, 'web.log', [[10, 1, 'O', 'web one']]);
+  daemonLog(box, [[5, 'ready']]);
+  const env = { ...box.env };
+  delete env.NO_COLOR;
+  const coloured = await onPty(box, ['logs'], env);
+  assert.match(coloured, /\u001b\[90mtend \|\u001b\[0m ready/);
+  assert.match(coloured, /\u001b\[36mweb  \|\u001b\[0m web one/);
+  const plain = await onPty(box, ['logs'], { ...env, NO_COLOR: '1' });
+  assert.equal(plain.replace(/\r/g, ''), 'tend | ready\nweb  | web one\n');
 });

@@ -30,12 +30,13 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
   }
   const width = Math.max(...sources.map((s) => s.name.length));
   const prefixes = new Map<string, string>();
+  let coloured = 0;
   const prefixOf = (entry: LogEntry): string => {
     const key = `${entry.daemon ? 'd' : 's'}:${entry.service}`;
     let prefix = prefixes.get(key);
     if (prefix === undefined) {
       const text = `${entry.service.padEnd(width)} |`;
-      const colour = entry.daemon ? DIM : COLOURS[prefixes.size % COLOURS.length];
+      const colour = entry.daemon ? DIM : COLOURS[coloured++ % COLOURS.length];
       prefix = ctx.color ? `\u001b[${colour}m${text}\u001b[0m` : text;
       prefixes.set(key, prefix);
     }
