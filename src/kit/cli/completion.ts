@@ -73,9 +73,10 @@ function flagsOf(spec: CommandSpec | undefined): string[] {
 
 function projectFor(def: DaemonDefinition<unknown>, dir: string | undefined, io: CliIo): string {
   const given = dir ?? io.env[`${envPrefix(def.name)}_DIR`];
+  const cwd = io.cwd ?? '/'; // a deleted cwd: only an absolute --dir can name the project
   try {
-    return given ? resolve(io.cwd, given) : findProjectDir(io.cwd, def.projectMarkers ?? []);
+    return given ? resolve(cwd, given) : findProjectDir(cwd, def.projectMarkers ?? []);
   } catch {
-    return io.cwd;
+    return cwd;
   }
 }
