@@ -17,7 +17,8 @@ const CONFIG = `services:\n  dev:\n    command: "${BY_PATH}; exec sleep 300"\n`;
 
 async function logLines(box: Sandbox, name: string): Promise<string[]> {
   const r = await box.cli(['logs', name]);
-  return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  // The service's own lines: run markers (`--- run 1 started …`) left out.
+  return r.code === 0 ? r.stdout.split('\n').filter((l) => l !== '' && !/^\S+\s*\| --- run \d+ /.test(l)) : [];
 }
 
 test('a service can open /dev/stdout, /dev/stderr and /proc/self/fd/1, and its lines are in tend logs', async (t) => {
