@@ -5,6 +5,7 @@ import type { DaemonDefinition } from '../define.js';
 import type { DaemonError } from '../errors.js';
 import { envPrefix, instancePaths, stateRoot } from '../state/paths.js';
 import { openReadyPipe } from './ready-pipe.js';
+import { parseTestFaults } from './test-faults.js';
 
 /**
  * The detached daemon's side of `main`: parses the arguments `start` gave it,
@@ -35,7 +36,7 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
       port: Number(values.port ?? 0),
       foreground: false,
       pipe,
-      fault: process.env[`${prefix}_TEST_FAULT`],
+      faults: parseTestFaults(process.env[`${prefix}_TEST_FAULT`]),
       introspection: process.env[`${prefix}_GRAPHQL_INTROSPECTION`] === '1',
       readyQuery: values['ready-query'],
     });
