@@ -7,13 +7,20 @@ export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
 export interface SignalActions {
   /** Begins a graceful stop; the first call wins. */
   stop: (why: string, exitCode?: number) => void;
-  /** SIGHUP: re-read the configuration. */
+  /** SIGHUP when detached: re-read the configuration. */
   reload: () => void;
+  /** SIGHUP in the foreground: the terminal closed. */
+  hangup: () => void;
   /** SIGUSR1: a status snapshot in the log. */
   snapshot: () => void;
   log: (line: string) => void;
   faults: TestFaults;
+  /** `run`: SIGHUP means the terminal closed, and stops the daemon (as foreman and overmind do), via `hangup`. */
+  foreground: boolean;
 }
+
+/** Uncaught errors logged in full; later ones are only counted, so a failing handler cannot flood the log. */
+const LOGGED_UNCAUGHT = 10;
 
 /**
  * Routes the process's signals and last-resort errors to the daemon's
@@ -21,6 +28,7 @@ export interface SignalActions {
  */
 export function installSignals(actions: SignalActions): () => void {
   const { stop, log } = actions;
+  let uncaught = 0;
   const handlers: [string, (...args: any[]) => void][] = [
     ...STOP_SIGNALS.map((sig): [string, () => void] => [
       sig,
@@ -29,12 +37,12 @@ export function installSignals(actions: SignalActions): () => void {
         stop(`received ${sig}`);
       },
     ]),
-    ['SIGHUP', () => actions.reload()],
+    ['SIGHUP', () => (actions.foreground ? actions.hangup() : actions.reload())],
     ['SIGUSR1', () => actions.snapshot()],
     [
       'uncaughtException',
       (err: Error) => {
-        log(`uncaught exception: ${err.stack ?? err.message}`);
+        if (++uncaught <= LOGGED_UNCAUGHT) log(`uncaught exception: ${err?.stack ?? err?.message ?? String(err)}`);
         stop('uncaught exception', 1);
       },
     ],
@@ -43,5 +51,6 @@ export function installSignals(actions: SignalActions): () => void {
   for (const [event, handler] of handlers) process.on(event, handler);
   return () => {
     for (const [event, handler] of handlers) process.off(event, handler);
+    if (uncaught > LOGGED_UNCAUGHT) log(`${uncaught - LOGGED_UNCAUGHT} more uncaught exception(s) not logged`);
   };
 }

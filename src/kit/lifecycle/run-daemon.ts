@@ -4,6 +4,7 @@ import { closeSync, existsSync, writeSync } from 'node:fs';
 import type { DaemonApp, DaemonContext, DaemonDefinition } from '../define.js';
 import { DaemonError } from '../errors.js';
 import { createDaemonLog, openLog, type DaemonLog } from '../log/daemon-log.js';
+import { guardTerminal, type Terminal } from '../log/terminal.js';
 import { bootId, processStartTime } from '../process/process-info.js';
 import { hostsFor } from '../server/guard.js';
 import { listen, type Listening } from '../server/listen.js';
@@ -59,10 +60,13 @@ class DaemonRun<S> {
   private readonly subscriptions = new Set<() => void>();
   private readonly faults: TestFaults;
   private readonly log: DaemonLog;
+  private readonly terminal: Terminal;
   private readonly teardown: TeardownStack;
   private readonly ctx: DaemonContext;
   private requestsServed = 0;
   private exitCode = 0;
+  /** The foreground run's terminal hung up: the process ends by SIGHUP once clean. */
+  private hungUp = false;
   /** Set once the tool's start() resolved: its state, for resolvers, reload and stop. */
   private started: { app: DaemonApp<S>; state: S } | undefined;
   private readonly status: () => LiveStatus;
@@ -74,7 +78,10 @@ class DaemonRun<S> {
     const { paths, foreground } = options;
     this.faults = options.faults ?? {};
     ensureInstanceDir(paths, def.name);
-    this.log = createDaemonLog(paths.logFile, foreground);
+    // Detached, stdout and stderr are the log file (set up by `start`): only
+    // stray writes reach them, and a full disk must not make those fatal.
+    this.terminal = guardTerminal((why) => foreground && this.requestStop(`the terminal is gone (${why})`));
+    this.log = createDaemonLog({ logFile: paths.logFile, terminal: foreground ? this.terminal : undefined });
     this.teardown = new TeardownStack(this.log.line);
     this.status = liveStatus({ def, paths, instanceId: this.instanceId, startedAt: this.startedAt, foreground, requestsServed: () => this.requestsServed });
     this.ctx = {
@@ -90,6 +97,26 @@ class DaemonRun<S> {
   }
 
   async run(): Promise<number> {
+    let code: number;
+    try {
+      code = await this.live();
+    } finally {
+      this.log.close();
+    }
+    if (this.hungUp) {
+      // Everything is stopped and cleaned: die of the hangup, as a shell
+      // expects of a job whose terminal closed. Exiting normally would abort
+      // instead: Node 20 asserts on restoring a terminal that is gone
+      // (nodejs/node#51519). Every SIGHUP listener goes first, so the
+      // default action runs: signal-exit's (proper-lockfile's) would swallow it.
+      process.removeAllListeners('SIGHUP');
+      process.kill(process.pid, 'SIGHUP');
+    }
+    return code;
+  }
+
+  private async live(): Promise<number> {
+    // The terminal guard stays to the end: a late EIO with no listener would crash the exiting process.
     this.teardown.push('removing the signal handlers', this.installSignals());
     try {
       const metadata = await this.start();
@@ -167,6 +194,10 @@ class DaemonRun<S> {
   private installSignals(): () => void {
     return installSignals({
       stop: this.requestStop,
+      hangup: () => {
+        this.hungUp = true;
+        this.requestStop('received SIGHUP: the terminal hung up');
+      },
       reload: () => void this.reload(),
       snapshot: () => {
         const app = this.started ? this.started.app.snapshot?.(this.started.state) : null;
@@ -174,6 +205,7 @@ class DaemonRun<S> {
       },
       log: this.log.line,
       faults: this.faults,
+      foreground: this.options.foreground,
     });
   }
 

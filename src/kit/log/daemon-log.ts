@@ -1,43 +1,71 @@
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import type { Terminal } from './terminal.js';
+import { countLines, describeOutage, WriteGate, type WriteGateOptions } from './write-gate.js';
 
 /** Where the daemon's own messages go. */
 export interface DaemonLog {
-  /** A timestamped line. */
+  /** A timestamped line. Never throws: a line the file cannot take is counted and dropped. */
   line: (message: string) => void;
   /** Raw text for the terminal (foreground only; dropped when detached, as services keep their own logs). */
   output: (text: string) => void;
+  /** Lines the log file could not take since the daemon started. */
+  droppedLines: () => number;
+  /** Closes the file. */
+  close: () => void;
+}
+
+/** How the daemon log is set up. */
+export interface DaemonLogOptions {
+  logFile: string;
+  /** Foreground (`run`): lines go to the terminal too, and service output is shown there. */
+  terminal?: Terminal;
+  retry?: WriteGateOptions;
 }
 
 /**
- * Detached, stdout and stderr already are the log file (set up by `start`).
- * In the foreground, lines go to the terminal and are appended to the log
- * too, so `logs -f` works the same for both modes.
+ * Appends to the log file through one descriptor, in both modes, so
+ * `logs -f` works the same for both. A failing disk never stops the daemon:
+ * lines are dropped and counted (WriteGate) and, once writing works again,
+ * the first line says how many were lost. Foreground lines go to the
+ * terminal as well, which has its own guard.
  */
-export function createDaemonLog(logFile: string, foreground: boolean): DaemonLog {
-  if (foreground) closeSync(openLog(logFile));
+export function createDaemonLog(options: DaemonLogOptions): DaemonLog {
+  const { terminal } = options;
+  const gate = new WriteGate(options.retry);
+  let fd: number | null = null;
+  const append = (text: string) => {
+    if (!gate.open) return void gate.drop(countLines(text), Buffer.byteLength(text));
+    try {
+      fd ??= openLog(options.logFile);
+      writeSync(fd, text);
+    } catch (err) {
+      // The state dir may be gone (deleted under us), or the disk full: the
+      // terminal (in the foreground) still has the line.
+      gate.drop(countLines(text), Buffer.byteLength(text), err);
+      return;
+    }
+    const outage = gate.recovered();
+    if (outage) append(`${stamp()} daemon log: ${describeOutage(outage)}; writing again\n`);
+  };
   return {
     line(message) {
-      const text = `${new Date().toISOString()} ${message}\n`;
-      if (foreground) {
-        process.stderr.write(text);
-        try {
-          const fd = openLog(logFile);
-          try {
-            writeSync(fd, text);
-          } finally {
-            closeSync(fd);
-          }
-        } catch {
-          // The state dir may be gone (deleted under us); the terminal still has it.
-        }
-      } else {
-        process.stdout.write(text);
-      }
+      const text = `${stamp()} ${message}\n`;
+      terminal?.err(text);
+      append(text);
     },
     output(text) {
-      if (foreground) process.stdout.write(text);
+      terminal?.out(text);
+    },
+    droppedLines: () => gate.droppedLines,
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
     },
   };
+}
+
+function stamp(): string {
+  return new Date().toISOString();
 }
 
 /**
