@@ -3,7 +3,7 @@
 // runner overlap cases that mostly wait with the CPU-heavy ones.
 import { concurrentStarts, mixedStorm } from './races.mjs';
 import { crashCases } from './crash.mjs';
-import { fullBeforeStart, fullWhileRunning, readOnlyRoot, readOnlyStale, readOnlyUnderDaemon, stateDeleted } from './disk.mjs';
+import { fullBeforeStart, fullUnderOutput, fullWhileRunning, readOnlyRoot, readOnlyStale, readOnlyUnderDaemon, stateDeleted } from './disk.mjs';
 import { clockJumps, deadOwner, orphanLock, pausedOwner } from './lock.mjs';
 import { garbageOverLive, metadataCases } from './metadata.mjs';
 import { aliasFlood, contentTypes, deepQueries, hugeBodies, malformed, methods, rssBound } from './http.mjs';
@@ -30,6 +30,7 @@ export const CASES = [
   readOnlyUnderDaemon,
   fullBeforeStart,
   fullWhileRunning,
+  fullUnderOutput,
   stateDeleted,
   pausedOwner,
   deadOwner,

@@ -78,7 +78,8 @@ export class ServiceRunner {
     const { name } = this.config;
     const startedAt = this.startedAt === null ? null : new Date(this.startedAt).toISOString();
     const { state, restarts, ready, exitCode, exitSignal, reason } = this;
-    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason };
+    const droppedLines = this.writer.droppedLines;
+    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason, droppedLines };
   }
 
   /** Marks the service wanted: it waits in `pending` until launch(). */

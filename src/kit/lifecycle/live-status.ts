@@ -10,6 +10,8 @@ export interface StatusSource {
   startedAt: Date;
   foreground: boolean;
   requestsServed: () => number;
+  /** Log lines lost to a full or failing disk: the daemon log's and the tool's. */
+  droppedLines: () => number;
 }
 
 /** Returns the function that answers `Query.status` (and the SIGUSR1 snapshot) right now. */
@@ -28,6 +30,7 @@ export function liveStatus(source: StatusSource): () => LiveStatus {
       logFile: paths.logFile,
       foreground: source.foreground,
       requestsServed: source.requestsServed(),
+      droppedLines: source.droppedLines(),
       memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
     };
   };

@@ -83,7 +83,9 @@ class DaemonRun<S> {
     this.terminal = guardTerminal((why) => foreground && this.requestStop(`the terminal is gone (${why})`));
     this.log = createDaemonLog({ logFile: paths.logFile, terminal: foreground ? this.terminal : undefined });
     this.teardown = new TeardownStack(this.log.line);
-    this.status = liveStatus({ def, paths, instanceId: this.instanceId, startedAt: this.startedAt, foreground, requestsServed: () => this.requestsServed });
+    this.status = liveStatus({ def, paths, instanceId: this.instanceId, startedAt: this.startedAt, foreground, requestsServed: () => this.requestsServed,
+      droppedLines: () => this.log.droppedLines() + (this.started ? (this.started.app.droppedLines?.(this.started.state) ?? 0) : 0),
+    });
     this.ctx = {
       projectDir: paths.projectDir,
       paths,

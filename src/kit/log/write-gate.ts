@@ -23,8 +23,8 @@ export interface WriteGateOptions {
   clock?: () => number;
 }
 
-/** Defaults: retry after 250 ms, doubling, at most every 5 s. */
-export const DEFAULT_WRITE_RETRY = { retryMs: 250, maxRetryMs: 5_000 } as const;
+/** Defaults: retry after 250 ms, doubling, at most every 2 s. */
+export const DEFAULT_WRITE_RETRY = { retryMs: 250, maxRetryMs: 2_000 } as const;
 
 /** Counts lost writes and says when the next attempt is due. */
 export class WriteGate {
