@@ -46,7 +46,8 @@ export async function main(
     const known = err instanceof DaemonError;
     const message = known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`${name}: ${message}\n`);
-    if (json) process.stdout.write(JSON.stringify({ error: { code: known ? err.code : 'INTERNAL', message } }) + '\n');
+    const errno = known ? err.errno : undefined;
+    if (json) process.stdout.write(JSON.stringify({ error: { code: known ? err.code : 'INTERNAL', message, ...(errno ? { errno } : {}) } }) + '\n');
     return known ? err.exitCode : 1;
   } finally {
     process.off('SIGINT', onInterrupt);

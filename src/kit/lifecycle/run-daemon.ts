@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { closeSync, existsSync, writeSync } from 'node:fs';
 import type { DaemonApp, DaemonContext, DaemonDefinition } from '../define.js';
-import { DaemonError } from '../errors.js';
+import { DaemonError, errnoOf, toDaemonError } from '../errors.js';
 import { createDaemonLog, openLog, type DaemonLog } from '../log/daemon-log.js';
 import { guardTerminal, type Terminal } from '../log/terminal.js';
 import { bootId, processStartTime } from '../process/process-info.js';
@@ -126,7 +126,7 @@ class DaemonRun<S> {
     } catch (err) {
       await this.reportStartFailure(err);
       if (err instanceof AlreadyRunningError && !this.options.foreground) return 0;
-      throw err instanceof AlreadyRunningError ? err : toDaemonError(err);
+      throw toDaemonError(err, 'START_FAILED');
     }
     this.teardown.push('stopping the state watch', this.watchState());
     await new Promise((resolve) => this.stopper.signal.addEventListener('abort', resolve, { once: true }));
@@ -230,8 +230,8 @@ class DaemonRun<S> {
 
   /** Step: bind the endpoint (requests get 503 until the app is mounted). */
   private async bindEndpoint(): Promise<Listening> {
-    const bound = await listen(this.options.host, this.options.port).catch((err: NodeJS.ErrnoException) => {
-      throw new DaemonError(err.code ?? 'START_FAILED', err.message, { cause: err });
+    const bound = await listen(this.options.host, this.options.port).catch((err: unknown) => {
+      throw toDaemonError(err, 'START_FAILED');
     });
     this.teardown.push('closing the endpoint', async () => {
       for (const stop of this.subscriptions) stop();
@@ -287,9 +287,10 @@ class DaemonRun<S> {
     if (err instanceof AlreadyRunningError) {
       this.options.pipe.send({ ok: false, code: err.code, message: err.message, pid: err.pid });
     } else {
-      const e = toDaemonError(err);
+      const e = toDaemonError(err, 'START_FAILED');
       this.log.line(`start failed: ${e.message}`);
-      this.options.pipe.send({ ok: false, code: e.code, message: e.message });
+      // The pipe names the errno where there is one (CONTRACT: "code":"EADDRINUSE"); start maps it back.
+      this.options.pipe.send({ ok: false, code: errnoOf(e) ?? e.code, message: e.message });
     }
     await this.teardown.run();
   }
@@ -301,10 +302,4 @@ class DaemonRun<S> {
   private throwIfStopping(): void {
     if (this.stopper.signal.aborted) throw new DaemonError('START_FAILED', 'stopped by a signal before it was ready');
   }
-}
-
-function toDaemonError(err: unknown): DaemonError {
-  if (err instanceof DaemonError) return err;
-  const e = err as NodeJS.ErrnoException;
-  return new DaemonError(e?.code ?? 'START_FAILED', e?.message ?? String(err), { cause: err });
 }
