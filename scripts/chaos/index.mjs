@@ -11,6 +11,7 @@ import { connectionFlood, slowLoris } from './slow.mjs';
 import { fileModes, hostOrigin, introspection, plantedState, plantedSymlinks, tokenCheck, tokenSecrecy, unsafeDirs } from './security.mjs';
 import { inputCases } from './inputs.mjs';
 import { soakCase } from './soak.mjs';
+import { epipeRun, hangupRun } from './terminal.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
 export { KNOWN } from './known.mjs';
@@ -32,6 +33,8 @@ export const CASES = [
   fullWhileRunning,
   fullUnderOutput,
   stateDeleted,
+  hangupRun,
+  epipeRun,
   pausedOwner,
   deadOwner,
   orphanLock,

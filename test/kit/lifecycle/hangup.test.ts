@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { CLI, isGone, makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
 import { assertNothingLeft, exitOf, readMetadataFile, waitFor } from '../../helpers/kit.js';
 
-const PTY_HANGUP = fileURLToPath(new URL('../../fixtures/kit/pty-hangup.py', import.meta.url));
+// Shared with the chaos suite (scripts/chaos/terminal.mjs).
+const PTY_HANGUP = fileURLToPath(new URL('../../../scripts/chaos/pty-hangup.py', import.meta.url));
 
 // A service that prints without pause: every write to a closed terminal fails.
 const CHATTY = `services:\n  tick:\n    command: ["${process.execPath}", "-e", "setInterval(() => console.log('tick', Date.now()), 5)"]\n`;
@@ -36,7 +37,7 @@ function runInPtyAndHangUp(box: Sandbox, args: string[], ready: string, timeoutS
     child.on('close', () => {
       try {
         const outcome = JSON.parse(out) as PtyOutcome;
-        box.track(outcome.pid);
+        if (!outcome.exited) box.track(outcome.pid); // once python reaped it, the pid may be anyone's
         resolve(outcome);
       } catch {
         reject(new Error(`pty-hangup.py printed ${JSON.stringify(out)}`));
