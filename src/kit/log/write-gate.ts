@@ -82,10 +82,10 @@ export class WriteGate {
   }
 }
 
-/** `1,234 lines (56.7 kB) … between 10:00:01 and 10:00:09 (ENOSPC: no space left on device)`. */
+/** `1,234 line(s) (56.7 kB) could not be written between 10:00:01 and 10:00:09 (ENOSPC: no space left on device)`. */
 export function describeOutage(o: Outage): string {
-  const kb = (o.bytes / 1000).toFixed(1);
-  return `${o.lines.toLocaleString('en-US')} line(s) (${kb} kB) could not be written between ${o.since.toISOString()} and ${o.until.toISOString()} (${o.reason})`;
+  const size = o.bytes >= 1e6 ? `${(o.bytes / 1e6).toFixed(1)} MB` : `${(o.bytes / 1000).toFixed(1)} kB`;
+  return `${o.lines.toLocaleString('en-US')} line(s) (${size}) could not be written between ${o.since.toISOString()} and ${o.until.toISOString()} (${o.reason})`;
 }
 
 /** How many lines a block holds: its newlines, plus one for an unterminated tail. */
