@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'NOT_OUR_DAEMON',
   'STATE_UNREADABLE',
   'STATE_UNSAFE',
+  'STATE_UNKNOWN',
   'LOCK_FAILED',
   'LOCK_COMPROMISED',
   'UNREACHABLE',
@@ -38,9 +39,12 @@ export const ERROR_CODES = [
 /** Stable error codes of the kit and the tools built on it. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The CLI's exit code for each error code: the one place it is chosen (CONTRACT: 3 is "not running"). */
+/** Codes with an exit code other than 1 (CONTRACT: 3 is "not running", 4 "unknown"). */
+const SPECIAL_EXITS: Partial<Record<ErrorCode, number>> = { NOT_RUNNING: 3, STATE_UNKNOWN: 4 };
+
+/** The CLI's exit code for each error code: the one place it is chosen. */
 export const EXIT_CODES: Record<ErrorCode, number> = Object.fromEntries(
-  ERROR_CODES.map((code) => [code, code === 'NOT_RUNNING' ? 3 : 1]),
+  ERROR_CODES.map((code) => [code, SPECIAL_EXITS[code] ?? 1]),
 ) as Record<ErrorCode, number>;
 
 /** True when `value` is one of ERROR_CODES (for codes read off the wire). */

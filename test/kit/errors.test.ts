@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { codeForErrno, DaemonError, ERROR_CODES, EXIT_CODES, InputError, toDaemonError } from '../../src/kit/errors.js';
 
-test('every error code has its exit code in the one table: 3 for not running, 1 for the rest', () => {
-  for (const code of ERROR_CODES) assert.equal(EXIT_CODES[code], code === 'NOT_RUNNING' ? 3 : 1, code);
+test('every error code has its exit code in the one table: 3 not running, 4 unknown state, 1 the rest', () => {
+  for (const code of ERROR_CODES) assert.equal(EXIT_CODES[code], code === 'NOT_RUNNING' ? 3 : code === 'STATE_UNKNOWN' ? 4 : 1, code);
   assert.equal(new DaemonError('NOT_RUNNING', 'x').exitCode, 3);
   assert.equal(new InputError('bad flag').exitCode, 1);
 });

@@ -221,7 +221,7 @@ class DaemonRun<S> {
     // Only our own metadata: after a compromised lock it may be another daemon's.
     // A state dir made unsafe while we ran (a chmod, a chown) makes this step
     // fail and log; the stack still releases the lock.
-    this.teardown.push(`leaving ${this.options.paths.metadataFile} in place:`, () => {
+    this.teardown.push(`removing ${this.options.paths.metadataFile}`, () => {
       const current = readMetadata(this.options.paths.metadataFile);
       if (current.kind === 'ok' && current.metadata.instanceId === this.instanceId) removeMetadata(this.options.paths.metadataFile);
     });

@@ -21,8 +21,7 @@ export class TeardownStack {
         try {
           await step.undo();
         } catch (err) {
-          // `what` names the step ("stopping the app"), or ends in ':' to be the whole message's start.
-          this.log(step.what.endsWith(':') ? `${step.what} ${(err as Error).message}` : `${step.what} failed: ${(err as Error).message}`);
+          this.log(`${step.what} failed: ${(err as Error).message}`);
         }
       }
     })();
