@@ -77,7 +77,7 @@ export async function hitCommand(args: Args, ctx: CommandContext): Promise<numbe
   const daemon = await probeDaemon(ctx.paths);
   if (daemon.state !== 'running') {
     const why = daemon.state === 'stopped' ? 'not running' : `${daemon.state}: ${daemon.reason}`;
-    throw new DaemonError('NOT_RUNNING', `${why}; start it with '${name} start'`, { exitCode: 3 });
+    throw new DaemonError('NOT_RUNNING', `${why}; start it with '${name} start'`);
   }
   const data = await graphqlRequest<{ hit: number }>(daemon.metadata, 'mutation Hit($by: Int!) { hit(by: $by) }', { by }, { signal: ctx.signal });
   ctx.out(ctx.json ? JSON.stringify({ hits: data.hit }) + '\n' : `${name}: ${data.hit} hits\n`);

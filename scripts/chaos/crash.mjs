@@ -1,5 +1,5 @@
 // Crash points: the daemon SIGKILLs itself at each step of its life
-// (TEND_TEST_FAULT, a test-only hook in daemon-main). `start` must report it
+// (TEND_TEST_FAULT, a test-only hook, src/kit/lifecycle/test-faults.ts). `start` must report it
 // (exit 1, why), leave nothing behind, and the next `start` must recover.
 import { checks } from './case.mjs';
 import { settleDaemons } from './monitor.mjs';

@@ -3,11 +3,11 @@
 // the instance dir deleted under a running daemon. Wanted: clear errors (no
 // stack traces), no half-written files, and a daemon that keeps serving or
 // stops cleanly; the next start recovers once the disk is fine again.
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checks } from './case.mjs';
 import { settleDaemons, watchDaemons } from './monitor.mjs';
-import { alive, sleep, waitGone } from './proc.mjs';
+import { alive, cpuTicks, rssBytes, sleep, waitGone } from './proc.mjs';
 import { describe, hasStackTrace, withRun } from './run.mjs';
 
 /** Mounts a tmpfs as the run's state root; returns a skip reason when mounts are impossible here. */
@@ -208,6 +208,77 @@ export const fullWhileRunning = {
       c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `final ${describe(stop)}`);
       return {
         figures: `status while full ${status.code}; restart ${restart.code}${restart.code ? `: "${firstLine(restart.stderr)}"` : ''}; after freeing: start ${again.code}`,
+        failures: c.failures,
+      };
+    }),
+};
+
+// ~1 MB/s of output in 100 KB blocks of 1 KiB lines.
+const SPAM = `["${process.execPath}", "-e", "const l = 'x'.repeat(1023) + '\\\\n'; setInterval(() => process.stdout.write(l.repeat(100)), 100)"]`;
+
+/** Polls `check` every 100 ms until it is truthy or `timeoutMs` passes; returns its last value. */
+async function until(check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v || Date.now() > deadline) return v;
+    await sleep(100);
+  }
+}
+
+/** A service fills the state dir with output: the daemon keeps serving, counts what it drops, and resumes. */
+export const fullUnderOutput = {
+  id: 'disk.full-under-output',
+  group: 'Disk',
+  title: 'a service printing ~1 MB/s fills the state dir (tmpfs), then space comes back',
+  run: (p) =>
+    withRun('full-output', async (run) => {
+      const size = p.pick({ ci: '3m', short: '16m', long: '16m' });
+      const skipped = mountState(run, size);
+      if (skipped) return { skipped, failures: [] };
+      const c = checks();
+      writeFileSync(`${run.projectDir}/tend.yaml`, `services:\n  spam:\n    command: ${SPAM}\n  quiet:\n    command: ["sleep", "1000"]\n`);
+      const first = await run.cli(['start', '--json']);
+      if (!c.expect(first.code === 0, `start: ${describe(first)}`)) return { figures: '', failures: c.failures };
+      const [pid] = run.daemons();
+      const t0 = Date.now();
+      const full = await until(() => statfsSync(run.stateDir).bavail === 0, 60_000);
+      c.expect(full, `the state dir never filled (${size})`);
+      const fullMs = Date.now() - t0;
+      // Two seconds on a full disk: what the daemon costs while every write would fail.
+      const ticks0 = cpuTicks(pid);
+      await sleep(2_000);
+      const cpu = (cpuTicks(pid) - ticks0) / 2; // % of one core (100 ticks a second)
+      const rss = rssBytes(pid);
+      const ps = async () => {
+        const r = await run.cli(['ps', '--json']);
+        return r.code === 0 ? JSON.parse(r.stdout).services : null;
+      };
+      const whileFull = await ps();
+      c.expect(alive(pid), 'the daemon died on the full disk');
+      c.expect(whileFull !== null, 'ps failed while the disk was full: the endpoint is not answering');
+      const spam = whileFull?.find((s) => s.name === 'spam');
+      c.expect(spam?.state === 'running' && spam.droppedLines > 0, `ps while full: ${JSON.stringify(spam)} (want running, droppedLines > 0)`);
+      const status = await run.cli(['status', '--json']);
+      c.expect(status.code === 0 && JSON.parse(status.stdout).droppedLines > 0, `status while full: ${describe(status)} (want 0 and droppedLines > 0)`);
+      // Space comes back: the service logs are deleted (the writer reopens its file after a failure).
+      const logDir = `${run.instanceDir}/services`;
+      for (const f of readdirSync(logDir)) rmSync(`${logDir}/${f}`, { force: true });
+      const t1 = Date.now();
+      const resumed = await until(() => existsSync(`${logDir}/spam.log`) && statSync(`${logDir}/spam.log`).size > 0, 15_000);
+      const resumeMs = Date.now() - t1;
+      c.expect(resumed, 'spam.log was not written again within 15 s of space coming back');
+      const reported = await until(() => /could not be written between .* writing again/.test(readFileSync(run.file('daemon.log'), 'utf8')), 15_000);
+      c.expect(reported, 'the daemon log never said how much was dropped once space came back');
+      const after = await ps();
+      const spamAfter = after?.find((s) => s.name === 'spam');
+      c.expect(spamAfter?.pid === spam?.pid && spamAfter?.restarts === 0, `the service was restarted or lost: ${JSON.stringify(spamAfter)}`);
+      const logBytes = statSync(run.file('daemon.log')).size;
+      c.expect(logBytes < 64 * 1024, `daemon.log is ${logBytes} bytes: a line per failed write?`);
+      const stop = await run.cli(['stop']);
+      c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `final ${describe(stop)}`);
+      return {
+        figures: `${size} full after ${(fullMs / 1000).toFixed(1)} s; while full: daemon ${cpu.toFixed(0)}% CPU, ${Math.round((rss ?? 0) / 1e6)} MB RSS, ${spam?.droppedLines ?? '?'} lines dropped; writing again ${(resumeMs / 1000).toFixed(1)} s after space came back; daemon.log ${(logBytes / 1024).toFixed(1)} KiB`,
         failures: c.failures,
       };
     }),

@@ -3,7 +3,7 @@
 // runner overlap cases that mostly wait with the CPU-heavy ones.
 import { concurrentStarts, mixedStorm } from './races.mjs';
 import { crashCases } from './crash.mjs';
-import { fullBeforeStart, fullWhileRunning, readOnlyRoot, readOnlyStale, readOnlyUnderDaemon, stateDeleted } from './disk.mjs';
+import { fullBeforeStart, fullUnderOutput, fullWhileRunning, readOnlyRoot, readOnlyStale, readOnlyUnderDaemon, stateDeleted } from './disk.mjs';
 import { clockJumps, deadOwner, orphanLock, pausedOwner } from './lock.mjs';
 import { garbageOverLive, metadataCases } from './metadata.mjs';
 import { aliasFlood, contentTypes, deepQueries, hugeBodies, malformed, methods, rssBound } from './http.mjs';
@@ -11,6 +11,7 @@ import { connectionFlood, slowLoris } from './slow.mjs';
 import { fileModes, hostOrigin, introspection, plantedState, plantedSymlinks, tokenCheck, tokenSecrecy, unsafeDirs } from './security.mjs';
 import { inputCases } from './inputs.mjs';
 import { soakCase } from './soak.mjs';
+import { epipeRun, hangupRun } from './terminal.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
 export { KNOWN } from './known.mjs';
@@ -30,7 +31,10 @@ export const CASES = [
   readOnlyUnderDaemon,
   fullBeforeStart,
   fullWhileRunning,
+  fullUnderOutput,
   stateDeleted,
+  hangupRun,
+  epipeRun,
   pausedOwner,
   deadOwner,
   orphanLock,

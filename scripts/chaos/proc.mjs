@@ -155,3 +155,14 @@ export function fdCount(pid) {
     return null;
   }
 }
+
+/** User + system CPU time of `pid` in clock ticks (fields 14 and 15 of /proc/PID/stat; 100 a second here), or null. */
+export function cpuTicks(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return null;
+  }
+}

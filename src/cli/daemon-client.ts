@@ -10,7 +10,7 @@ export function runningDaemon(ctx: CommandContext): Metadata {
   const read = readMetadata(ctx.paths.metadataFile);
   if (read.kind === 'ok') return read.metadata;
   const why = read.kind === 'invalid' ? ` (${ctx.paths.metadataFile} is unreadable: ${read.reason})` : '';
-  throw new DaemonError('NOT_RUNNING', `not running${why}; start it with '${ctx.def.name} start'`, { exitCode: 3 });
+  throw new DaemonError('NOT_RUNNING', `not running${why}; start it with '${ctx.def.name} start'`);
 }
 
 /** One GraphQL request to the running daemon. */

@@ -12,6 +12,11 @@ const STATE_COLOUR: Record<ServiceState, 'green' | 'yellow' | 'red' | 'dim' | 'c
   failed: 'red',
 };
 
+/** `1,234 output lines dropped: …`, for a service whose log could not take them. */
+export function droppedText(lines: number): string {
+  return `${lines.toLocaleString('en-US')} output line(s) dropped: the disk was full or failing (see the daemon log)`;
+}
+
 /** The `ps` table: name, state, pid, uptime, restarts, ready, last exit. */
 export function servicesTable(services: ServiceInfo[], color: boolean, now = Date.now()): string {
   const table = new Table({
@@ -36,7 +41,10 @@ export function servicesTable(services: ServiceInfo[], color: boolean, now = Dat
       exit,
     ]);
   }
-  const reasons = services.filter((s) => s.reason).map((s) => `  ${s.name}: ${s.reason}`);
+  const reasons = [
+    ...services.filter((s) => s.reason).map((s) => `  ${s.name}: ${s.reason}`),
+    ...services.filter((s) => s.droppedLines > 0).map((s) => `  ${s.name}: ${droppedText(s.droppedLines)}`),
+  ];
   const text = table
     .toString()
     .split('\n')

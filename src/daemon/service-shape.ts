@@ -16,6 +16,7 @@ const SERVICE_FIELDS = {
   startedAt: 'String',
   logFile: 'String!',
   reason: 'String',
+  droppedLines: 'Int!',
 } as const satisfies Record<keyof ServiceInfo, string>;
 
 /** Selection set fetching a whole service. */

@@ -76,6 +76,7 @@ export const tendApp: DaemonApp<TendState> = {
     const diff = await state.reload();
     return describeReload(diff);
   },
+  droppedLines: (state) => state.supervisor.list().reduce((sum, s) => sum + s.droppedLines, 0),
   snapshot: (state) => ({ services: state.supervisor.list() }),
 };
 

@@ -31,6 +31,8 @@ export interface DaemonApp<S = unknown> {
   stop: (state: S, ctx: DaemonContext) => Promise<void>;
   /** SIGHUP: re-read configuration. Returns a one-line summary for the log. Never exits. */
   reload?: (state: S, ctx: DaemonContext) => Promise<string>;
+  /** Lines the tool could not store (its own logs on a full disk), added to the status's `droppedLines`. */
+  droppedLines?: (state: S) => number;
   /** Extra data in the SIGUSR1 snapshot. */
   snapshot?: (state: S) => unknown;
 }

@@ -31,7 +31,9 @@ export async function main(
   };
   process.on('SIGINT', onInterrupt);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0); // `tend logs | head`
+    // `tend logs | head`: the reader is gone, so is the point. A foreground
+    // daemon (`run`) guards stdout itself, to stop its services first.
+    if (err.code === 'EPIPE' && process.stdout.listenerCount('error') === 1) process.exit(0);
   });
   try {
     const io = { env: process.env, cwd: currentDir(), stdout: process.stdout, stderr: process.stderr };
@@ -51,7 +53,8 @@ export async function main(
     const known = err instanceof DaemonError;
     const message = known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`${name}: ${message}\n`);
-    if (json) process.stdout.write(JSON.stringify({ error: { code: known ? err.code : 'INTERNAL', message } }) + '\n');
+    const errno = known ? err.errno : undefined;
+    if (json) process.stdout.write(JSON.stringify({ error: { code: known ? err.code : 'INTERNAL', message, ...(errno ? { errno } : {}) } }) + '\n');
     return known ? err.exitCode : 1;
   } finally {
     process.off('SIGINT', onInterrupt);

@@ -15,6 +15,8 @@ export interface RunnerView {
   exitSignal: string | null;
   spawned: boolean;
   probeGaveUp: boolean;
+  /** `reason` is the description of the last exit. */
+  reasonFromExit: boolean;
 }
 
 /** Where a pending service stands: launch now, keep waiting, or stuck because `culprit` will not come up. */
@@ -65,12 +67,12 @@ export function dependencyStatus(dep: RunnerView, condition: DependencyCondition
 }
 
 /** How far up a service is, for waitReady. */
-export type Readiness = { kind: 'ok' } | { kind: 'waiting' } | { kind: 'failed'; service: string; reason: string };
+export type Readiness = { kind: 'ok' } | { kind: 'waiting' } | { kind: 'failed'; service: string; reason: string; statesExit: boolean };
 
 /** Ready, completed successfully, still on its way, or never going to be ready (and who is to blame). */
 export function readiness(runner: RunnerView, lookup: (name: string) => RunnerView | undefined): Readiness {
   const name = runner.config.name;
-  const failed = (reason: string): Readiness => ({ kind: 'failed', service: name, reason });
+  const failed = (reason: string): Readiness => ({ kind: 'failed', service: name, reason, statesExit: runner.reasonFromExit });
   switch (runner.state) {
     case 'running':
       if (runner.ready) return { kind: 'ok' };
@@ -87,7 +89,7 @@ export function readiness(runner: RunnerView, lookup: (name: string) => RunnerVi
       const culprit = lookup(status.culprit);
       const verdict = culprit === undefined ? undefined : readiness(culprit, lookup);
       if (verdict?.kind === 'failed') return { ...verdict, reason: `${verdict.reason} (${name} depends on it)` };
-      return failed(status.reason);
+      return { kind: 'failed', service: name, reason: status.reason, statesExit: false };
     }
     default:
       return { kind: 'waiting' };

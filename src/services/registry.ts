@@ -10,6 +10,7 @@ import { unlinkQuiet, writeFileAtomic } from '../kit/state/atomic-write.js';
 import { serviceFiles } from '../kit/state/paths.js';
 import { readStateFile } from '../kit/state/state-file.js';
 import { bootId, processStartTime, sameBoot } from '../kit/process/process-info.js';
+import { DEFAULT_WRITE_RETRY } from '../kit/log/write-gate.js';
 
 /** One process group a supervisor started. */
 export interface ServiceRecord {
@@ -38,6 +39,8 @@ export function registryPath(instanceDir: string): string {
 /** Keeps `services.json` in step with the live process groups of one supervisor. */
 export class ServiceRegistry {
   private readonly records = new Map<number, ServiceRecord>();
+  /** Set while the file could not be written: the next attempt, on a timer (nothing else may come to retry it). */
+  private retry: { timer: NodeJS.Timeout; delayMs: number; since: Date } | null = null;
 
   constructor(
     readonly file: string,
@@ -63,10 +66,17 @@ export class ServiceRegistry {
   /** Removes the file (every group is gone). */
   clear(): void {
     this.records.clear();
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.retry = null;
     unlinkQuiet(this.file);
   }
 
   private save(): void {
+    if (this.retry) return; // the timer writes the latest records
+    this.trySave(DEFAULT_WRITE_RETRY.retryMs);
+  }
+
+  private trySave(delayMs: number): void {
     const content: RegistryFile = {
       version: 1,
       owner: { pid: process.pid, startTime: processStartTime(process.pid) },
@@ -77,9 +87,17 @@ export class ServiceRegistry {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
       writeFileAtomic(this.file, `${JSON.stringify(content, null, 2)}\n`);
     } catch (err) {
-      // Not fatal to the services; only orphan cleanup after a crash suffers.
-      this.onError(`recording service processes in ${this.file}: ${(err as Error).message}`);
+      // Not fatal to the services; only orphan cleanup after a crash suffers
+      // meanwhile. Said once, then retried with backoff until it works.
+      if (!this.retry) this.onError(`recording service processes in ${this.file}: ${(err as Error).message}; retrying until it can`);
+      const since = this.retry?.since ?? new Date();
+      const timer = setTimeout(() => this.trySave(Math.min(delayMs * 2, DEFAULT_WRITE_RETRY.maxRetryMs)), delayMs);
+      timer.unref();
+      this.retry = { timer, delayMs, since };
+      return;
     }
+    if (this.retry) this.onError(`recorded service processes in ${this.file} again (it could not be written since ${this.retry.since.toISOString()})`);
+    this.retry = null;
   }
 }
 

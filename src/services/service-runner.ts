@@ -42,6 +42,8 @@ export class ServiceRunner {
   restarts = 0;
   exitCode: number | null = null;
   exitSignal: string | null = null;
+  /** `reason` describes how the last process ended (so it need not be said again). */
+  reasonFromExit = false;
   /** The readiness probe gave up on the current process. */
   probeGaveUp = false;
   /** Why the current process's last readiness attempt failed, if one did. */
@@ -82,7 +84,8 @@ export class ServiceRunner {
     const { name } = this.config;
     const startedAt = this.startedAt === null ? null : new Date(this.startedAt).toISOString();
     const { state, restarts, ready, exitCode, exitSignal, reason } = this;
-    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason };
+    const droppedLines = this.writer.droppedLines;
+    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason, droppedLines };
   }
 
   /** Marks the service wanted: it waits in `pending` until launch(). */
@@ -221,23 +224,23 @@ export class ServiceRunner {
     this.ctx.log(`[${name}] ${description}`);
     const failedRun = code !== 0;
     if (!this.wanted || !(restart === 'always' || (restart === 'on-failure' && failedRun))) {
-      this.setState('exited', failedRun ? description : null);
+      this.setState('exited', failedRun ? description : null, true);
     } else {
       this.restartReason = null;
-      this.afterFailure(p, description);
+      this.afterFailure(p, description, true);
     }
     this.emit('exit', description);
   }
 
   // A failed run that is due a restart: back off, or give up when it keeps failing.
-  private afterFailure(p: ServiceProcess, description: string): void {
+  private afterFailure(p: ServiceProcess, description: string, fromExit = false): void {
     const decision: RestartDecision = this.tracker.next(this.ctx.clock() - p.startedAtMs);
     if (decision.kind === 'give-up') {
       const window = this.rules.failure.fastWindowMs;
       this.ctx.log(`[${this.config.name}] keeps failing; giving up`);
-      this.setState('failed', `${description}; gave up after ${decision.fastFailures} runs in a row shorter than ${window} ms`);
+      this.setState('failed', `${description}; gave up after ${decision.fastFailures} runs in a row shorter than ${window} ms`, fromExit);
     } else {
-      this.setState('backoff', `${description}; restarting in ${decision.delayMs} ms`);
+      this.setState('backoff', `${description}; restarting in ${decision.delayMs} ms`, fromExit);
       this.scheduleRestart(decision.delayMs);
     }
   }
@@ -327,9 +330,10 @@ export class ServiceRunner {
     );
   }
 
-  private setState(state: ServiceState, reason: string | null): void {
+  private setState(state: ServiceState, reason: string | null, fromExit = false): void {
     this.state = state;
     this.reason = reason;
+    this.reasonFromExit = fromExit;
     this.emit('state', reason);
   }
 

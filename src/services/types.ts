@@ -109,6 +109,8 @@ export interface ServiceInfo {
   logFile: string;
   /** Why the service is in its state, when that needs saying (failed probe, gave up…). */
   reason: string | null;
+  /** Output lines its log could not take (disk full or failing) since the daemon started. */
+  droppedLines: number;
 }
 
 /** Something that happened to a service; pushed to subscribers. */

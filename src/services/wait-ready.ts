@@ -74,7 +74,7 @@ export function waitForReady(watch: ReadyWatch): Promise<void> {
         const runner = watch.lookup(name);
         if (runner === undefined) return finish(Promise.resolve(watch.unknown(name)));
         const verdict = readiness(runner, watch.lookup);
-        if (verdict.kind === 'failed') return finish(failureError(watch.lookup(verdict.service), verdict.service, verdict.reason));
+        if (verdict.kind === 'failed') return finish(failureError(watch.lookup(verdict.service), verdict.service, verdict.reason, verdict.statesExit));
         if (verdict.kind === 'waiting') waiting = true;
       }
       if (!waiting) finish(null);
@@ -88,13 +88,13 @@ export function waitForReady(watch: ReadyWatch): Promise<void> {
   });
 }
 
-/** Builds the error for a service that will not be ready, quoting its exit code and log tail. */
-export async function failureError(runner: ServiceRunner | undefined, service: string, reason: string): Promise<ServiceFailedError> {
+/** Builds the error for a service that will not be ready, quoting its exit code (unless `reason` states it) and log tail. */
+export async function failureError(runner: ServiceRunner | undefined, service: string, reason: string, statesExit = false): Promise<ServiceFailedError> {
   if (runner === undefined) return new ServiceFailedError(service, null, [], `service ${service}: ${reason}`);
   // An exited process's last lines may still be in its pipes.
   await (runner.info().pid === null ? runner.writer.settle(500) : runner.writer.flush());
   const tail = runner.writer.tail(FAILURE_TAIL_LINES);
-  const lastExit = runner.exitCode !== null && !reason.includes('exit') ? ` (last exit code ${runner.exitCode})` : '';
+  const lastExit = runner.exitCode !== null && !statesExit ? ` (last exit code ${runner.exitCode})` : '';
   const lines = [`service ${service}: ${reason}${lastExit}`];
   if (tail.length > 0) lines.push(`last lines of ${runner.writer.file}:`, ...tail.map((line) => `  ${line}`));
   return new ServiceFailedError(service, runner.exitCode, tail, lines.join('\n'));

@@ -40,6 +40,7 @@ export function stateJson(state: DaemonState, ext?: CliExtensions['status']): Re
       projectDir: live.projectDir,
       foreground: live.foreground,
       requestsServed: live.requestsServed,
+      droppedLines: live.droppedLines,
       memory: live.memory,
       ...(ext ? ext.json(state.extra) : {}),
     };
@@ -76,6 +77,7 @@ export function runningLines(
     row('version', live.version, color),
     row('log', live.logFile, color),
     row('memory', `${formatBytes(live.memory.rss)} rss`, color),
+    ...(live.droppedLines > 0 ? [row('dropped', paint(color, 'yellow', `${live.droppedLines.toLocaleString('en-US')} log line(s): the disk was full or failing (see the log)`), color)] : []),
     ...(live.foreground ? [row('mode', `foreground (${name} run)`, color)] : []),
     ...(ext ? ext.human(state.extra, color) : []),
   ];

@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
-import { allCommands, commandContext, type CliIo } from './context.js';
+import { allCommands, commandContext, commandName, type CliIo } from './context.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions } from './spec.js';
 
 /**
@@ -16,6 +16,8 @@ export async function runCli(
   signal: AbortSignal,
 ): Promise<number> {
   let exitCode = 0;
+  const commands = allCommands(def, extensions);
+  const names = new Set(commands.map(commandName));
   const parser = yargs(argv)
     .scriptName(def.name)
     .version(def.version)
@@ -29,11 +31,14 @@ export async function runCli(
     .wrap(null)
     .fail((message, err) => {
       if (err) throw err;
-      // recommendCommands says only "Did you mean logs?": name what was typed.
-      const what = message.startsWith('Did you mean') ? `unknown command "${argv[0]}". ${message}` : message;
+      // recommendCommands says only "Did you mean logs?": name what was typed
+      // (decided from argv and our own command list, not from yargs' wording).
+      const first = argv[0];
+      const unknown = first !== undefined && !first.startsWith('-') && !names.has(first);
+      const what = unknown ? `unknown command "${first}". ${message}` : message;
       throw new InputError(`${what}${/[.?!]$/.test(what) ? '' : '.'} See '${def.name} --help'.`);
     });
-  for (const spec of allCommands(def, extensions)) {
+  for (const spec of commands) {
     const rest = spec.command.slice(spec.command.split(' ')[0]!.length);
     parser.command(
       [spec.command, ...(spec.aliases ?? []).map((a) => a + rest)],

@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { markerName } from './daemon-args.js';
 import { runDaemon } from './run-daemon.js';
 import type { DaemonDefinition } from '../define.js';
-import type { DaemonError } from '../errors.js';
+import { errnoOf, toDaemonError } from '../errors.js';
 import { envPrefix, instancePaths, stateRoot } from '../state/paths.js';
 import { openReadyPipe } from './ready-pipe.js';
+import { parseTestFaults } from './test-faults.js';
 
 /**
  * The detached daemon's side of `main`: parses the arguments `start` gave it,
@@ -35,13 +36,14 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
       port: Number(values.port ?? 0),
       foreground: false,
       pipe,
-      fault: process.env[`${prefix}_TEST_FAULT`],
+      faults: parseTestFaults(process.env[`${prefix}_TEST_FAULT`]),
       introspection: process.env[`${prefix}_GRAPHQL_INTROSPECTION`] === '1',
       readyQuery: values['ready-query'],
     });
   } catch (err) {
     // Already reported on the ready pipe; the log gets the detail.
-    pipe.send({ ok: false, code: (err as DaemonError).code ?? 'START_FAILED', message: (err as Error).message });
+    const e = toDaemonError(err, 'START_FAILED');
+    pipe.send({ ok: false, code: errnoOf(e) ?? e.code, message: e.message });
     process.stderr.write(`${new Date().toISOString()} daemon exiting: ${(err as Error).message}\n`);
     return 1;
   }

@@ -1,19 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { DaemonApp, DaemonContext, DaemonDefinition } from '../define.js';
 import { closeSync, existsSync, writeSync } from 'node:fs';
-import { createDaemonLog, openLog } from '../log/daemon-log.js';
-import { DaemonError } from '../errors.js';
-import { ensureInstanceDir } from '../state/instance-dir.js';
-import { acquireLock, AlreadyRunningError, type HeldLock } from '../state/lock.js';
-import { readMetadata, removeMetadata, writeMetadata, type Metadata } from '../state/metadata.js';
-import type { InstancePaths } from '../state/paths.js';
+import type { DaemonApp, DaemonContext, DaemonDefinition } from '../define.js';
+import { DaemonError, errnoOf, toDaemonError } from '../errors.js';
+import { createDaemonLog, openLog, type DaemonLog } from '../log/daemon-log.js';
+import { guardTerminal, type Terminal } from '../log/terminal.js';
 import { bootId, processStartTime } from '../process/process-info.js';
-import type { ReadyPipe } from './ready-pipe.js';
 import { hostsFor } from '../server/guard.js';
 import { listen, type Listening } from '../server/listen.js';
 import { selfQuery } from '../server/self-query.js';
 import type { LiveStatus } from '../server/status-shape.js';
+import { ensureInstanceDir } from '../state/instance-dir.js';
+import { acquireLock, AlreadyRunningError } from '../state/lock.js';
+import { readMetadata, removeMetadata, writeMetadata, type Metadata } from '../state/metadata.js';
+import type { InstancePaths } from '../state/paths.js';
+import { buildMetadata } from './daemon-metadata.js';
+import { installSignals } from './daemon-signals.js';
+import { liveStatus } from './live-status.js';
+import type { ReadyPipe } from './ready-pipe.js';
+import { watchState } from './state-watch.js';
+import { TeardownStack } from './teardown.js';
+import { reachStep, type FaultStep, type TestFaults } from './test-faults.js';
 
 /** How the daemon process was asked to run. */
 export interface DaemonRunOptions {
@@ -24,20 +31,16 @@ export interface DaemonRunOptions {
   /** Foreground only: one JSON object per line on stdout (`{"service","daemon","time","line"}` for the daemon's own). */
   json?: boolean;
   pipe: ReadyPipe;
-  /**
-   * Test-only misbehaviour, inert unless set: a step name (before-lock,
-   * after-lock, after-bind, after-metadata, before-ready, mid-drain) makes the
-   * daemon SIGKILL itself there; `hang-before-ready` never says ready (a stop
-   * signal still ends it); `ignore-sigterm` makes SIGTERM do nothing.
-   */
-  fault?: string;
+  /** Test-only misbehaviour (see test-faults.ts); none by default. */
+  faults?: TestFaults;
   introspection?: boolean;
   drainMs?: number;
   /** A query whose answer goes on the ready pipe (what `start` would ask right after). */
   readyQuery?: string;
 }
 
-const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
+/** How long in-flight requests get to finish at shutdown. */
+const DEFAULT_DRAIN_MS = 5_000;
 
 /**
  * The daemon's whole life: lock, bind, start the tool, write metadata, say
@@ -45,229 +48,261 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
  * reverse. Returns the exit code; every failure before ready is reported on
  * the ready pipe and leaves nothing behind.
  */
-export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunOptions): Promise<number> {
-  const { paths, pipe } = options;
-  const instanceId = randomUUID();
-  const token = randomBytes(32).toString('base64url');
-  const stopper = new AbortController();
-  const changes = new EventEmitter();
-  const subscriptions = new Set<() => void>();
-  let requestsServed = 0;
-  let lock: HeldLock | undefined;
-  let server: Listening | undefined;
-  let metadata: Metadata | undefined;
-  let app: DaemonApp<S> | undefined;
-  let state: S | undefined;
-  let exitCode = 0;
-  const fault = async (step: string) => {
-    if (options.fault === step) process.kill(process.pid, 'SIGKILL');
-    if (options.fault === `hang-${step}` && !stopper.signal.aborted) {
-      await new Promise((resolve) => stopper.signal.addEventListener('abort', resolve, { once: true }));
-    }
-  };
+export function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunOptions): Promise<number> {
+  return new DaemonRun(def, options).run();
+}
 
-  ensureInstanceDir(paths, def.name);
-  const log = createDaemonLog(paths.logFile, options.foreground, { json: options.json === true, name: def.name });
-  const requestStop = (why: string, code = 0) => {
-    if (stopper.signal.aborted) return;
-    exitCode = code;
-    log.line(`stopping: ${why}`);
-    stopper.abort();
-  };
-  for (const sig of STOP_SIGNALS) {
-    process.on(sig, () => {
-      if (sig === 'SIGTERM' && options.fault === 'ignore-sigterm') return log.line('ignoring SIGTERM (test fault)');
-      requestStop(`received ${sig}`);
+/** One run of the daemon: each step of its life is a method, undone by the teardown stack. */
+class DaemonRun<S> {
+  private readonly instanceId = randomUUID();
+  private readonly token = randomBytes(32).toString('base64url');
+  private readonly startedAt = new Date();
+  private readonly stopper = new AbortController();
+  private readonly changes = new EventEmitter();
+  private readonly subscriptions = new Set<() => void>();
+  private readonly faults: TestFaults;
+  private readonly log: DaemonLog;
+  private readonly terminal: Terminal;
+  private readonly teardown: TeardownStack;
+  private readonly ctx: DaemonContext;
+  private requestsServed = 0;
+  private exitCode = 0;
+  /** The foreground run's terminal hung up: the process ends by SIGHUP once clean. */
+  private hungUp = false;
+  /** Set once the tool's start() resolved: its state, for resolvers, reload and stop. */
+  private started: { app: DaemonApp<S>; state: S } | undefined;
+  private readonly status: () => LiveStatus;
+
+  constructor(
+    private readonly def: DaemonDefinition<S>,
+    private readonly options: DaemonRunOptions,
+  ) {
+    const { paths, foreground } = options;
+    this.faults = options.faults ?? {};
+    ensureInstanceDir(paths, def.name);
+    // Detached, stdout and stderr are the log file (set up by `start`): only
+    // stray writes reach them, and a full disk must not make those fatal.
+    this.terminal = guardTerminal((why) => foreground && this.requestStop(`the terminal is gone (${why})`));
+    this.log = createDaemonLog({ logFile: paths.logFile, terminal: foreground ? this.terminal : undefined, json: options.json === true, name: def.name });
+    this.teardown = new TeardownStack(this.log.line);
+    this.status = liveStatus({ def, paths, instanceId: this.instanceId, startedAt: this.startedAt, foreground, requestsServed: () => this.requestsServed,
+      droppedLines: () => this.log.droppedLines() + (this.started ? (this.started.app.droppedLines?.(this.started.state) ?? 0) : 0),
     });
-  }
-  process.on('SIGHUP', () => void reload());
-  process.on('SIGUSR1', () => log.line(`snapshot ${JSON.stringify({ status: status(), app: state !== undefined ? app?.snapshot?.(state) : null })}`));
-  process.on('uncaughtException', (err) => {
-    log.line(`uncaught exception: ${err.stack ?? err.message}`);
-    requestStop('uncaught exception', 1);
-  });
-  process.on('unhandledRejection', (err) => log.line(`unhandled rejection: ${err instanceof Error ? err.stack : String(err)}`));
-
-  const startedAt = new Date();
-  const status = (): LiveStatus => {
-    const m = process.memoryUsage();
-    return {
-      instanceId,
-      pid: process.pid,
-      version: def.version,
-      startedAt: startedAt.toISOString(),
-      // Wall clock, not a monotonic timer: uptime must include time asleep.
-      uptimeSeconds: Math.max(0, (Date.now() - startedAt.getTime()) / 1000),
+    this.ctx = {
       projectDir: paths.projectDir,
-      logFile: paths.logFile,
-      foreground: options.foreground,
-      requestsServed,
-      memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
+      paths,
+      instanceId: this.instanceId,
+      foreground,
+      json: foreground && options.json === true,
+      log: this.log.line,
+      output: this.log.output,
+      notifyChange: () => this.changes.emit('change'),
+      signal: this.stopper.signal,
     };
-  };
-  const ctx: DaemonContext = {
-    projectDir: paths.projectDir,
-    paths,
-    instanceId,
-    foreground: options.foreground,
-    json: options.foreground && options.json === true,
-    log: log.line,
-    output: log.output,
-    notifyChange: () => changes.emit('change'),
-    signal: stopper.signal,
-  };
-  async function reload() {
-    if (!app?.reload || state === undefined) return log.line('SIGHUP: nothing to reload');
-    try {
-      log.line(`reloaded: ${await app.reload(state, ctx)}`);
-    } catch (err) {
-      log.line(`reload failed, keeping the running configuration: ${(err as Error).message}`);
-    }
   }
 
-  try {
-    await fault('before-lock');
-    lock = await acquireLock(paths, {
-      owner: { pid: process.pid, processStartTime: processStartTime(process.pid), bootId: bootId(), instanceId },
-      onCompromised: (err) => requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
-    });
-    await fault('after-lock');
-    throwIfStopping(stopper.signal);
+  async run(): Promise<number> {
+    let code: number;
+    try {
+      code = await this.live();
+    } finally {
+      this.log.close();
+    }
+    if (this.hungUp) {
+      // Everything is stopped and cleaned: die of the hangup, as a shell
+      // expects of a job whose terminal closed. Exiting normally would abort
+      // instead: Node 20 asserts on restoring a terminal that is gone
+      // (nodejs/node#51519). Every SIGHUP listener goes first, so the
+      // default action runs: signal-exit's (proper-lockfile's) would swallow it.
+      process.removeAllListeners('SIGHUP');
+      process.kill(process.pid, 'SIGHUP');
+    }
+    return code;
+  }
+
+  private async live(): Promise<number> {
+    // The terminal guard stays to the end: a late EIO with no listener would crash the exiting process.
+    this.teardown.push('removing the signal handlers', this.installSignals());
+    try {
+      const metadata = await this.start();
+      this.log.line(`ready: pid ${process.pid}, ${metadata.endpoint}, project ${this.options.paths.projectDir}`);
+    } catch (err) {
+      await this.reportStartFailure(err);
+      if (err instanceof AlreadyRunningError && !this.options.foreground) return 0;
+      throw toDaemonError(err, 'START_FAILED');
+    }
+    this.teardown.push('stopping the state watch', this.watchState());
+    await new Promise((resolve) => this.stopper.signal.addEventListener('abort', resolve, { once: true }));
+    await this.teardown.run();
+    this.log.line(`stopped (exit ${this.exitCode})`);
+    return this.exitCode;
+  }
+
+  /** Begins a graceful stop; the first reason wins. */
+  private requestStop = (why: string, code = 0): void => {
+    if (this.stopper.signal.aborted) return;
+    this.exitCode = code;
+    this.log.line(`stopping: ${why}`);
+    this.stopper.abort();
+  };
+
+  /** Every step up to "ready", in order; each pushes its undo on the teardown stack. */
+  private async start(): Promise<Metadata> {
+    await this.step('before-lock');
+    await this.takeLock();
+    await this.step('after-lock');
     // yoga and graphql are compiled only by the daemon that won the lock (a
     // losing racer has exited by now), while the tool's code loads.
     const server$ = import('../server/yoga-app.js');
     server$.catch(() => {}); // awaited below; an early failure must not leave it unhandled
-    app = await def.load();
-    server = await listen(options.host, options.port).catch((err: NodeJS.ErrnoException) => {
-      throw new DaemonError(err.code ?? 'START_FAILED', err.message, { cause: err });
-    });
-    const bound = server;
-    await fault('after-bind');
+    const app = await this.def.load();
+    // Pushed before the endpoint is bound, so it runs after the endpoint
+    // closed: the app stops once nobody can ask it anything.
+    this.teardown.push('stopping the app', () => this.started && app.stop(this.started.state, this.ctx));
+    const bound = await this.bindEndpoint();
+    await this.step('after-bind');
     // The app starts before the endpoint serves: its resolvers need its state,
     // and nobody can address the endpoint before metadata names its port.
-    const started = await app.start(ctx);
-    state = started;
-    throwIfStopping(stopper.signal);
-    const allowed = hostsFor(options.host, bound.port);
+    this.started = { app, state: await app.start(this.ctx) };
+    this.throwIfStopping();
     const { createDaemonApp } = await server$;
+    const allowed = hostsFor(this.options.host, bound.port);
     const yoga = createDaemonApp({
-      token,
+      token: this.token,
       allowedHosts: () => allowed,
-      status,
+      status: this.status,
       onChange: (listener) => {
-        changes.on('change', listener);
-        return () => changes.off('change', listener);
+        this.changes.on('change', listener);
+        return () => this.changes.off('change', listener);
       },
       typeDefs: app.typeDefs,
-      introspection: options.introspection,
-      countRequest: () => void requestsServed++,
+      introspection: this.options.introspection,
+      countRequest: () => void this.requestsServed++,
       trackSubscription: (stop) => {
-        subscriptions.add(stop);
-        return () => subscriptions.delete(stop);
+        this.subscriptions.add(stop);
+        return () => this.subscriptions.delete(stop);
       },
-      resolvers: app.resolvers?.(started, ctx),
+      resolvers: app.resolvers?.(this.started.state, this.ctx),
     });
     bound.setHandler(yoga);
-    const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host;
-    metadata = {
-      schema: 1,
-      pid: process.pid,
-      processStartTime: processStartTime(process.pid),
-      bootId: bootId(),
-      instanceId,
-      startedAt: startedAt.toISOString(),
-      version: def.version,
-      endpoint: `http://${hostPart}:${bound.port}/graphql`,
-      host: options.host,
-      port: bound.port,
-      token,
-      projectDir: paths.projectDir,
-      logFile: paths.logFile,
-      foreground: options.foreground,
-    };
-    writeMetadata(paths.metadataFile, metadata);
-    await fault('after-metadata');
-    await fault('before-ready');
-    throwIfStopping(stopper.signal);
-    const data = options.readyQuery && pipe.open ? await selfQuery(yoga, metadata, options.readyQuery) : undefined;
-    pipe.send({ ok: true, pid: process.pid, endpoint: metadata.endpoint, instanceId, ...(data ? { data } : {}) });
-    log.line(`ready: pid ${process.pid}, ${metadata.endpoint}, project ${paths.projectDir}`);
-  } catch (err) {
-    const e = err instanceof AlreadyRunningError ? err : toDaemonError(err);
-    if (!(err instanceof AlreadyRunningError)) log.line(`start failed: ${e.message}`);
-    pipe.send({ ok: false, code: e.code, message: e.message, ...(err instanceof AlreadyRunningError ? { pid: err.pid } : {}) });
-    await teardown();
-    if (err instanceof AlreadyRunningError) {
-      if (options.foreground) throw err;
-      return 0;
-    }
-    throw e;
+    const metadata = this.publishMetadata(bound.port);
+    await this.step('after-metadata');
+    await this.step('before-ready');
+    this.throwIfStopping();
+    const { readyQuery } = this.options;
+    const data = readyQuery && this.options.pipe.open ? await selfQuery(yoga, metadata, readyQuery) : undefined;
+    this.options.pipe.send({ ok: true, pid: process.pid, endpoint: metadata.endpoint, instanceId: this.instanceId, ...(data ? { data } : {}) });
+    return metadata;
   }
 
-  const stateWatch = watchState(paths, () => {
-    // Its files are gone (rm -rf of the state dir): nothing can find or stop
-    // this daemon any more, and the next start would run a second one. Stop
-    // now, before that start can bind, and say so where `logs` will look.
-    const why = `the state dir ${paths.dir} was removed under the running daemon`;
-    try {
-      if (existsSync(paths.logFile)) throw new Error('the log is still there: requestStop writes to it');
-      ensureInstanceDir(paths, def.name);
-      const fd = openLog(paths.logFile);
-      writeSync(fd, `${new Date().toISOString()} stopping: ${why}\n`);
-      closeSync(fd);
-    } catch {
-      // The log is still there, or not writable any more: requestStop's line goes to the open log.
-    }
-    requestStop(why, 1);
-  });
-  await new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve(), { once: true }));
-  clearInterval(stateWatch);
-  await teardown();
-  log.line(`stopped (exit ${exitCode})`);
-  return exitCode;
+  /** Step: signals and last-resort errors go to the daemon's actions. */
+  private installSignals(): () => void {
+    return installSignals({
+      stop: this.requestStop,
+      hangup: () => {
+        this.hungUp = true;
+        this.requestStop('received SIGHUP: the terminal hung up');
+      },
+      reload: () => void this.reload(),
+      snapshot: () => {
+        const app = this.started ? this.started.app.snapshot?.(this.started.state) : null;
+        this.log.line(`snapshot ${JSON.stringify({ status: this.status(), app: app ?? null })}`);
+      },
+      log: this.log.line,
+      faults: this.faults,
+      foreground: this.options.foreground,
+    });
+  }
 
-  async function teardown() {
-    for (const stop of subscriptions) stop();
-    const closing = server?.close(options.drainMs ?? 5_000);
-    await fault('mid-drain');
-    await closing;
-    if (app && state !== undefined) {
-      await app.stop(state, ctx).catch((err: Error) => log.line(`stopping the app failed: ${err.message}`));
-    }
+  /** Step: the advisory lock, held for the daemon's whole life. */
+  private async takeLock(): Promise<void> {
+    const lock = await acquireLock(this.options.paths, {
+      owner: { pid: process.pid, processStartTime: processStartTime(process.pid), bootId: bootId(), instanceId: this.instanceId },
+      onCompromised: (err) => this.requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
+    });
+    this.teardown.push('releasing the lock', () => lock.release());
     // Only our own metadata: after a compromised lock it may be another daemon's.
-    try {
-      const current = readMetadata(paths.metadataFile);
-      if (current.kind === 'ok' && current.metadata.instanceId === instanceId) removeMetadata(paths.metadataFile);
-    } catch (err) {
-      // The state dir became unsafe while we ran (a chmod, a chown): leave its files alone, still release the lock.
-      log.line(`leaving ${paths.metadataFile} in place: ${(err as Error).message}`);
-    }
-    await lock?.release();
+    // A state dir made unsafe while we ran (a chmod, a chown) makes this step
+    // fail and log; the stack still releases the lock.
+    this.teardown.push(`removing ${this.options.paths.metadataFile}`, () => {
+      const current = readMetadata(this.options.paths.metadataFile);
+      if (current.kind === 'ok' && current.metadata.instanceId === this.instanceId) removeMetadata(this.options.paths.metadataFile);
+    });
+    this.throwIfStopping();
   }
-}
 
-function throwIfStopping(signal: AbortSignal): void {
-  if (signal.aborted) throw new DaemonError('START_FAILED', 'stopped by a signal before it was ready');
-}
+  /** Step: bind the endpoint (requests get 503 until the app is mounted). */
+  private async bindEndpoint(): Promise<Listening> {
+    const bound = await listen(this.options.host, this.options.port).catch((err: unknown) => {
+      throw toDaemonError(err, 'START_FAILED');
+    });
+    this.teardown.push('closing the endpoint', async () => {
+      for (const stop of this.subscriptions) stop();
+      const closing = bound.close(this.options.drainMs ?? DEFAULT_DRAIN_MS);
+      await this.step('mid-drain');
+      await closing;
+    });
+    return bound;
+  }
 
-function toDaemonError(err: unknown): DaemonError {
-  if (err instanceof DaemonError) return err;
-  const e = err as NodeJS.ErrnoException;
-  return new DaemonError(e?.code ?? 'START_FAILED', e?.message ?? String(err), { cause: err });
-}
+  /** Step: write daemon.json, atomically; from here on clients can find the daemon. */
+  private publishMetadata(port: number): Metadata {
+    const { paths, host, foreground } = this.options;
+    const metadata = buildMetadata({ def: this.def, paths, instanceId: this.instanceId, token: this.token, startedAt: this.startedAt, host, port, foreground });
+    writeMetadata(paths.metadataFile, metadata);
+    return metadata;
+  }
 
-/** How often a running daemon checks that its lock and owner record still exist. */
-export const STATE_CHECK_MS = 200;
+  /** Step: stop when the state dir disappears under the running daemon. */
+  private watchState(): () => void {
+    const { paths } = this.options;
+    return watchState(paths, () => {
+      // Its files are gone (rm -rf of the state dir): nothing can find or stop
+      // this daemon any more, and the next start would run a second one. Stop
+      // now, before that start can bind, and say so where `logs` will look.
+      const why = `the state dir ${paths.dir} was removed under the running daemon`;
+      try {
+        if (existsSync(paths.logFile)) throw new Error('the log is still there: requestStop writes to it');
+        ensureInstanceDir(paths, this.def.name);
+        const fd = openLog(paths.logFile);
+        writeSync(fd, `${new Date().toISOString()} stopping: ${why}\n`);
+        closeSync(fd);
+      } catch {
+        // The log is still there, or not writable any more: requestStop's line goes to the open log.
+      }
+      this.requestStop(why, 1);
+    });
+  }
 
-// proper-lockfile notices a removed lock only at its next refresh; this
-// notices within STATE_CHECK_MS, well before a new daemon can be ready.
-function watchState(paths: InstancePaths, onGone: () => void): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    if (!existsSync(paths.lockDir) || !existsSync(paths.ownerFile)) {
-      clearInterval(timer);
-      onGone();
+  /** SIGHUP: the tool re-reads its configuration; a failure keeps the running one. */
+  private async reload(): Promise<void> {
+    const { started } = this;
+    if (!started?.app.reload) return this.log.line('SIGHUP: nothing to reload');
+    try {
+      this.log.line(`reloaded: ${await started.app.reload(started.state, this.ctx)}`);
+    } catch (err) {
+      this.log.line(`reload failed, keeping the running configuration: ${(err as Error).message}`);
     }
-  }, STATE_CHECK_MS);
-  timer.unref();
-  return timer;
+  }
+
+  /** Says why the start failed on the ready pipe (and the log), and undoes what was set up. */
+  private async reportStartFailure(err: unknown): Promise<void> {
+    if (err instanceof AlreadyRunningError) {
+      this.options.pipe.send({ ok: false, code: err.code, message: err.message, pid: err.pid });
+    } else {
+      const e = toDaemonError(err, 'START_FAILED');
+      this.log.line(`start failed: ${e.message}`);
+      // The pipe names the errno where there is one (CONTRACT: "code":"EADDRINUSE"); start maps it back.
+      this.options.pipe.send({ ok: false, code: errnoOf(e) ?? e.code, message: e.message });
+    }
+    await this.teardown.run();
+  }
+
+  private step(step: FaultStep): Promise<void> {
+    return reachStep(this.faults, step, this.stopper.signal);
+  }
+
+  private throwIfStopping(): void {
+    if (this.stopper.signal.aborted) throw new DaemonError('START_FAILED', 'stopped by a signal before it was ready');
+  }
 }

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync } from 'node:fs';
 import { openLog } from '../log/daemon-log.js';
-import { DaemonError, TimeoutError } from '../errors.js';
+import { codeForErrno, DaemonError, isErrorCode, TimeoutError } from '../errors.js';
 import { ensureInstanceDir } from '../state/instance-dir.js';
 import { probeDaemon, runningState, statusQuery, type DaemonState, type StatusAnswer } from './liveness.js';
 import { readTail } from '../log/read-tail.js';
@@ -90,7 +90,7 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   }
   if (outcome.kind === 'message' && !outcome.message.ok) {
     await settle(spawned.pid, spawned.exited, paths);
-    throw new DaemonError(outcome.message.code, outcome.message.message, { exitCode: 1 });
+    throw readyError(outcome.message);
   }
   if (outcome.kind === 'exited') {
     await cleanState(paths, spawned.pid);
@@ -153,4 +153,11 @@ async function terminate(pid: number, exited: Promise<unknown>, paths: InstanceP
 
 function formatTail(lines: string[]): string {
   return lines.length ? `\n--- last lines of the daemon log ---\n${lines.join('\n')}` : '';
+}
+
+/** The daemon's error as it came over the ready pipe, under a closed code; an errno it named (EADDRINUSE) is kept as `cause`. */
+function readyError(message: { code: string; message: string }): DaemonError {
+  if (isErrorCode(message.code)) return new DaemonError(message.code, message.message);
+  const cause = Object.assign(new Error(message.message), { code: message.code });
+  return new DaemonError(codeForErrno(message.code, 'START_FAILED'), message.message, { cause });
 }

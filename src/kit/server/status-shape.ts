@@ -21,6 +21,7 @@ const STATUS_FIELDS = {
   logFile: 'String!',
   foreground: 'Boolean!',
   requestsServed: 'Int!',
+  droppedLines: 'Int!',
   memory: 'Memory!',
 } as const;
 

@@ -81,7 +81,7 @@ export async function acquireLock(paths: InstancePaths, options: AcquireOptions)
 export class AlreadyRunningError extends DaemonError {
   override readonly name = 'AlreadyRunningError';
   constructor(readonly pid: number) {
-    super('ALREADY_RUNNING', `already running (pid ${pid})`, { exitCode: 0 });
+    super('ALREADY_RUNNING', `already running (pid ${pid})`);
   }
 }
 

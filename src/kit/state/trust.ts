@@ -15,7 +15,7 @@ export interface TrustOptions {
 export class UnsafeStateError extends DaemonError {
   override readonly name = 'UnsafeStateError';
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super('STATE_UNSAFE', message, { cause: options.cause, exitCode: 1 });
+    super('STATE_UNSAFE', message, { cause: options.cause });
   }
 }
 

@@ -35,7 +35,7 @@ export class ConfigError extends DaemonError {
 
   constructor(file: string, displayName: string, issues: readonly ConfigIssue[]) {
     const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
-    super('CONFIG_INVALID', formatConfigError(displayName, sorted), { exitCode: 1 });
+    super('CONFIG_INVALID', formatConfigError(displayName, sorted));
     this.file = file;
     this.issues = sorted;
   }

@@ -13,7 +13,7 @@ export class ConfigInputError extends DaemonError {
     what: string,
     options: { cause?: unknown } = {},
   ) {
-    super('CONFIG_INVALID', `${what} ${file} ${reason}`, { cause: options.cause, exitCode: 1 });
+    super('CONFIG_INVALID', `${what} ${file} ${reason}`, { cause: options.cause });
   }
 }
 

@@ -4,14 +4,18 @@
  * marker at each run's start and end; batched into few writes, rotated by size at line boundaries
  * (`name.log` → `name.log.1` … `name.log.<keep>`), and with backpressure:
  * when the disk falls behind, the child's pipes are paused, not buffered.
+ * When the disk fails (full, EIO), output is dropped and counted instead
+ * (WriteGate: no write is even tried until the retry is due), so the
+ * service never blocks and the daemon never spins; writing resumes by itself.
  */
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, write } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, write } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
 import { lastRunIn, linePrefix, parseServiceLine, stampBlock, type ServiceLine } from './log-format.js';
 import { readLastLines, readTailText } from './tail-lines.js';
 import { pollUntil } from '../wait.js';
+import { countLines, describeOutage, WriteGate, type WriteGateOptions } from '../../kit/log/write-gate.js';
 
 /** Size-based rotation: start a new file past maxBytes, keep `keep` old ones. */
 export interface LogRotation {
@@ -50,13 +54,24 @@ export class LogWriter {
   private run: number | null = null;
   /** The last stamped time: stored times never go backwards, even when the clock does. */
   private lastTime = 0;
+  private readonly gate: WriteGate;
+  /** A write failed part-way: the file may end mid-line. */
+  private checkTail = false;
 
   constructor(
     readonly file: string,
     private readonly rotation: LogRotation = DEFAULT_ROTATION,
     private readonly onError: (message: string) => void = () => {},
     private readonly clock: () => number = Date.now,
-  ) {}
+    retry?: WriteGateOptions,
+  ) {
+    this.gate = new WriteGate(retry);
+  }
+
+  /** Lines of output that could not be written (disk full or failing) since this writer was made. */
+  get droppedLines(): number {
+    return this.gate.droppedLines;
+  }
 
   /** The number of the next run of the service: one more than the last in its log, across daemon restarts. */
   nextRun(): number {
@@ -107,6 +122,8 @@ export class LogWriter {
   /** Queues a block of whole lines. */
   append(block: Buffer): void {
     if (block.length === 0) return;
+    // The disk refused the last write and the retry is not due: drop at once, without a syscall.
+    if (!this.gate.open) return void this.gate.drop(countLines(block), block.length);
     this.queue.push(block);
     this.pendingBytes += block.length;
     this.writing ??= this.drain();
@@ -154,12 +171,9 @@ export class LogWriter {
       this.queue = [];
       this.inflight = batch;
       this.inflightDone = 0;
-      try {
-        await this.writeRotating(batch);
-      } catch (err) {
-        // Dropping is the lesser evil here: blocking would stall the service forever.
-        this.onError(`writing ${this.file}: ${(err as Error).message}; ${batch.length} bytes of output lost`);
-      }
+      // Queued before a failure began the retry delay: dropped with the rest.
+      if (this.gate.open) await this.writeOrDrop(batch);
+      else this.gate.drop(countLines(batch), batch.length);
       this.inflight = null;
       this.pendingBytes -= batch.length;
       if (this.pendingBytes <= LOW_WATER_BYTES) {
@@ -170,11 +184,28 @@ export class LogWriter {
     this.writing = null;
   }
 
+  private async writeOrDrop(batch: Buffer): Promise<void> {
+    try {
+      await this.writeRotating(batch);
+    } catch (err) {
+      // Dropping is the lesser evil here: blocking would stall the service forever.
+      this.closeAfterFailure();
+      const lost = batch.subarray(this.inflightDone);
+      if (this.gate.drop(countLines(lost), lost.length, err)) {
+        this.onError(`writing ${this.file}: ${(err as Error).message}; dropping output (counted) until the disk takes writes again`);
+      }
+      return;
+    }
+    const outage = this.gate.recovered();
+    if (outage) this.onError(`${this.file}: ${describeOutage(outage)}; writing again`);
+  }
+
   private async writeRotating(batch: Buffer): Promise<void> {
     const { maxBytes } = this.rotation;
     let offset = 0;
     while (offset < batch.length) {
       const fd = this.fd ?? this.open();
+      if (this.checkTail) await this.endLine(fd);
       if (this.size + batch.length - offset <= maxBytes) {
         await writeAll(fd, batch.subarray(offset));
         this.size += batch.length - offset;
@@ -198,9 +229,32 @@ export class LogWriter {
     }
   }
 
+  // A write cut short by the disk may have left half a line; the next one starts on a line of its own.
+  private async endLine(fd: number): Promise<void> {
+    const last = Buffer.alloc(1);
+    if (this.size > 0 && readSync(fd, last, 0, 1, this.size - 1) === 1 && last[0] !== 0x0a) {
+      await writeAll(fd, Buffer.from('\n'));
+      this.size += 1;
+    }
+    this.checkTail = false;
+  }
+
+  private closeAfterFailure(): void {
+    this.checkTail = true;
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Closing a descriptor on a failing disk may fail too; it is gone either way.
+      }
+    }
+    this.fd = null; // reopened (and its size re-read) by the next write, which may find the dir recreated
+  }
+
   private open(): number {
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const fd = openSync(this.file, 'a', 0o600);
+    // a+: appending, and readable for endLine's look at the last byte.
+    const fd = openSync(this.file, 'a+', 0o600);
     fchmodSync(fd, 0o600);
     this.size = fstatSync(fd).size;
     this.fd = fd;

@@ -19,6 +19,7 @@ const STATUS: LiveStatus = {
   logFile: '/s/daemon.log',
   foreground: false,
   requestsServed: 0,
+  droppedLines: 0,
   memory: { rss: 1, heapUsed: 2, heapTotal: 3, external: 4 },
 };
 

@@ -8,7 +8,7 @@ import type { Args, CommandContext } from '../spec.js';
 /** `status --watch`: one line (or JSON object) per status change until Ctrl-C or the daemon stops. */
 export default async function statusWatch(args: Args, ctx: CommandContext): Promise<number> {
   const read = readMetadata(ctx.paths.metadataFile);
-  if (read.kind !== 'ok') throw new DaemonError('NOT_RUNNING', `not running; start it with '${ctx.def.name} start'`, { exitCode: 3 });
+  if (read.kind !== 'ok') throw new DaemonError('NOT_RUNNING', `not running; start it with '${ctx.def.name} start'`);
   const interval = typeof args.interval === 'number' ? args.interval : 2;
   const query = `subscription { status(intervalSeconds: ${interval}) ${STATUS_SELECTION} }`;
   const ended = await subscribe<{ status: LiveStatus }>(read.metadata, query, ({ status: s }) => {

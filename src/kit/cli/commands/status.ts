@@ -40,6 +40,6 @@ export default async function status(args: Args, ctx: CommandContext): Promise<n
 // State another user could have planted is unreadable state: `unknown` (exit
 // 4); the error boundary prints the message, which says the fix.
 function unsafeAsUnknown(err: unknown): never {
-  if (err instanceof DaemonError && err.code === 'STATE_UNSAFE') throw new DaemonError('STATE_UNSAFE', err.message, { cause: err, exitCode: STATUS_EXIT.unknown });
+  if (err instanceof DaemonError && err.code === 'STATE_UNSAFE') throw new DaemonError('STATE_UNKNOWN', err.message, { cause: err });
   throw err;
 }

@@ -1,0 +1,38 @@
+import type { DaemonDefinition } from '../define.js';
+import { bootId, processStartTime } from '../process/process-info.js';
+import { METADATA_SCHEMA, type Metadata } from '../state/metadata.js';
+import type { InstancePaths } from '../state/paths.js';
+
+/** What the daemon knows about itself once its endpoint is bound. */
+export interface MetadataInput {
+  def: Pick<DaemonDefinition<unknown>, 'version'>;
+  paths: InstancePaths;
+  instanceId: string;
+  token: string;
+  startedAt: Date;
+  host: string;
+  port: number;
+  foreground: boolean;
+}
+
+/** The daemon.json this process publishes: every field other processes read about it, in one place. */
+export function buildMetadata(input: MetadataInput): Metadata {
+  const { paths, host, port } = input;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return {
+    schema: METADATA_SCHEMA,
+    pid: process.pid,
+    processStartTime: processStartTime(process.pid),
+    bootId: bootId(),
+    instanceId: input.instanceId,
+    startedAt: input.startedAt.toISOString(),
+    version: input.def.version,
+    endpoint: `http://${hostPart}:${port}/graphql`,
+    host,
+    port,
+    token: input.token,
+    projectDir: paths.projectDir,
+    logFile: paths.logFile,
+    foreground: input.foreground,
+  };
+}
