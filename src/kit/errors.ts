@@ -1,3 +1,5 @@
+import { exitCodeFor } from './exit-codes.js';
+
 /**
  * Named errors with a stable `code`. Callers branch on `code`, never on the
  * message; the CLI's one error boundary prints `message` and exits `exitCode`.
@@ -24,6 +26,9 @@ export type ErrorCode =
   | 'SERVICE_FAILED'
   | 'READY_TIMEOUT'
   | 'BAD_EVENT'
+  | 'STALE'
+  | 'NOT_ANSWERING'
+  | 'DAEMON_STOPPED'
   | (string & {});
 
 /** Base of every error the kit throws on purpose. */
@@ -36,7 +41,7 @@ export class DaemonError extends Error {
   constructor(code: ErrorCode, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.exitCode = options.exitCode ?? 1;
+    this.exitCode = options.exitCode ?? exitCodeFor(code);
   }
 }
 
@@ -45,11 +50,11 @@ export class TimeoutError extends DaemonError {
   override readonly name: string = 'TimeoutError';
 }
 
-/** Input (flags, files) that cannot be used; nothing was started. */
+/** Input (flags, files) that cannot be used; nothing was started. Exit 2 for BAD_INPUT (see exit-codes.ts). */
 export class InputError extends DaemonError {
   override readonly name = 'InputError';
   constructor(message: string, options: { cause?: unknown; code?: ErrorCode } = {}) {
-    super(options.code ?? 'BAD_INPUT', message, { cause: options.cause, exitCode: 1 });
+    super(options.code ?? 'BAD_INPUT', message, { cause: options.cause });
   }
 }
 

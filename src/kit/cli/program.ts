@@ -1,8 +1,9 @@
 import yargs from 'yargs';
 import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
-import { allCommands, commandContext, type CliIo } from './context.js';
+import { allCommands, commandContext, commandName, type CliIo } from './context.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions } from './spec.js';
+import { checkNumberOptions, unknownOptionMessage } from './suggest.js';
 
 /**
  * Parses argv with yargs and runs one command; returns its exit code. Errors
@@ -16,6 +17,10 @@ export async function runCli(
   signal: AbortSignal,
 ): Promise<number> {
   let exitCode = 0;
+  const commands = allCommands(def, extensions);
+  const word = argv.find((a) => commands.some((c) => commandName(c) === a));
+  const chosen = commands.find((c) => commandName(c) === word);
+  checkNumberOptions(argv, { ...GLOBAL_OPTIONS, ...chosen?.options });
   const parser = yargs(argv)
     .scriptName(def.name)
     .version(def.version)
@@ -30,10 +35,15 @@ export async function runCli(
     .fail((message, err) => {
       if (err) throw err;
       // recommendCommands says only "Did you mean logs?": name what was typed.
-      const what = message.startsWith('Did you mean') ? `unknown command "${argv[0]}". ${message}` : message;
-      throw new InputError(`${what}${/[.?!]$/.test(what) ? '' : '.'} See '${def.name} --help'.`);
+      const spec = chosen;
+      const what = message.startsWith('Did you mean')
+        ? `unknown command "${argv[0]}". ${message}`
+        : (unknownOptionMessage(message, { ...GLOBAL_OPTIONS, ...spec?.options }) ?? message);
+      // Some messages (demandCommand's) already point at the help.
+      const hint = what.includes('--help') ? '' : ` See '${def.name}${spec ? ` ${commandName(spec)}` : ''} --help'.`;
+      throw new InputError(`${what}${/[.?!]$/.test(what) ? '' : '.'}${hint}`);
     });
-  for (const spec of allCommands(def, extensions)) {
+  for (const spec of commands) {
     parser.command(
       spec.command,
       spec.describe,
@@ -52,3 +62,4 @@ export async function runCli(
   await parser.parseAsync();
   return exitCode;
 }
+
