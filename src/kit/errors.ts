@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'BAD_EVENT'
   | 'STALE'
   | 'NOT_ANSWERING'
+  | 'STATE_UNKNOWN'
   | 'DAEMON_STOPPED'
   | (string & {});
 

@@ -29,6 +29,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   NOT_RUNNING: EXIT.notRunning,
   STALE: EXIT.notRunning,
   NOT_ANSWERING: EXIT.unknown,
+  STATE_UNKNOWN: EXIT.unknown,
 };
 
 /** The exit code of an error code, as the CLI's boundary uses it unless a command says otherwise. */

@@ -35,7 +35,7 @@ export async function awaitReady(ctx: CommandContext, names: string[] | null, ti
     ctx,
     `query ($names: [String!], $t: Float!) { awaitReady(names: $names, timeoutSeconds: $t) ${SERVICE_SELECTION} }`,
     { names, t: timeoutMs / 1000 },
-    timeoutMs + 10_000,
+    { workMs: timeoutMs },
   );
   return services;
 }

@@ -1,16 +1,11 @@
 import kitStop from '../../kit/cli/commands/stop.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
-import { readMetadata } from '../../kit/state/metadata.js';
 import { serviceMutation } from '../daemon-client.js';
 
 /** `tend stop [SERVICE...]`: the daemon and every service, or only the named services. */
 export default async function stop(args: Args, ctx: CommandContext): Promise<number> {
   const names = (args.services as string[] | undefined) ?? [];
   if (!names.length) return kitStop(args, ctx);
-  if (readMetadata(ctx.paths.metadataFile).kind !== 'ok') {
-    ctx.out(ctx.json ? JSON.stringify({ services: [] }) + '\n' : `${ctx.def.name}: not running\n`);
-    return 0;
-  }
   await serviceMutation(ctx, 'stopServices', names);
   return 0;
 }
