@@ -1,5 +1,6 @@
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
 import { subscribeDaemon } from '../../kit/client/ask-daemon.js';
+import { DaemonError } from '../../kit/errors.js';
 import { SERVICE_SELECTION } from '../../daemon/service-shape.js';
 import type { ServiceEvent, ServiceInfo } from '../../services/types.js';
 import { ask } from '../daemon-client.js';
@@ -48,6 +49,9 @@ export default async function ps(args: Args, ctx: CommandContext): Promise<numbe
       },
     );
     if (ended === 'aborted') return 0;
+  } catch (err) {
+    // Gone between events: that is the watch ending, not a failure to start it.
+    if (!(err instanceof DaemonError && (err.code === 'NOT_RUNNING' || err.code === 'STALE'))) throw err;
   } finally {
     clearInterval(tick);
   }
