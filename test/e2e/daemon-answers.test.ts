@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeSandbox, waitGone, type Sandbox } from '../helpers/sandbox.js';
 import { startDaemon } from '../helpers/kit.js';
+import { until } from '../helpers/wait.js';
 
 const SLEEPER = 'services:\n  web:\n    command: sleep 600\n';
 
@@ -72,3 +73,20 @@ for (const args of [['stop', 'web'], ['start', 'web'], ['restart', 'web'], ['ps'
     assert.match(r.stderr, /not running; start it with 'tend start'/);
   });
 }
+
+test('start --wait that loses to a stop exits 1 and says the daemon was stopped, never "started"', async (t) => {
+  const box = makeSandbox(t, { 'tend.yaml': 'services:\n  web:\n    command: sleep 600\n    ready: { log: never-printed, interval: 100ms, retries: 100000 }\n' });
+  const start = box.spawnCli(['start', '--wait']);
+  let stdout = '';
+  let stderr = '';
+  start.stdout!.on('data', (c) => (stdout += c));
+  start.stderr!.on('data', (c) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => start.on('close', (code) => resolve(code)));
+  // The daemon is up (its services are not ready): start now waits in awaitReady.
+  await until('the daemon to answer', async () => (await box.cli(['status'])).code === 0, 20_000);
+  const stop = await box.cli(['stop']);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.equal(await exited, 1, stdout + stderr);
+  assert.doesNotMatch(stdout, /started/);
+  assert.match(stderr, /was stopped .* before its services were ready/);
+});

@@ -18,15 +18,27 @@ export default async function start(args: Args, ctx: CommandContext): Promise<nu
   }
   let result = await startFromArgs({ ...args, 'wait-timeout': args['wait-timeout'] ?? 10 }, ctx);
   if (args.wait) {
+    const pid = result.daemon.live.pid;
     await awaitReady(ctx, null, waitMs).catch((err: Error) => {
-      const hint = `the daemon keeps running (pid ${result.daemon.live.pid}): '${ctx.def.name} ps' shows the services, '${ctx.def.name} stop' stops everything`;
+      if (err instanceof DaemonError && STOPPED_CODES.has(err.code)) throw lostToStop(ctx, pid, err);
+      const hint = `the daemon keeps running (pid ${pid}): '${ctx.def.name} ps' shows the services, '${ctx.def.name} stop' stops everything`;
       throw new DaemonError('SERVICE_FAILED', `${err.message}\n${hint}`, { cause: err });
     });
     const fresh = await probeDaemon(ctx.paths, { extraSelection: ctx.extensions.status?.selection });
-    if (fresh.state === 'running') result = { ...result, daemon: fresh };
+    // Never "started" for a daemon that is gone by now.
+    if (fresh.state !== 'running' || fresh.live.instanceId !== result.daemon.live.instanceId) throw lostToStop(ctx, pid);
+    result = { ...result, daemon: fresh };
   }
   printStart(result, ctx);
   return 0;
+}
+
+// What a daemon that stopped under a waiting start looks like to it.
+const STOPPED_CODES: ReadonlySet<string> = new Set(['DAEMON_STOPPED', 'NOT_RUNNING', 'STALE']);
+
+function lostToStop(ctx: CommandContext, pid: number, cause?: Error): DaemonError {
+  const message = `the daemon (pid ${pid}) was stopped (by '${ctx.def.name} stop' or a signal) before its services were ready`;
+  return new DaemonError('DAEMON_STOPPED', message, { cause, exitCode: 1 });
 }
 
 /** Waits in the daemon until the services are ready; fails naming the first that is not. */
