@@ -25,6 +25,7 @@ export const tendApp: DaemonApp<TendState> = {
     const { loadProjectConfig } = await import('../services/config/index.js');
     const config = loadProjectConfig(projectDir);
     for (const warning of config.warnings ?? []) warn(warning);
+    if (config.kind === 'none') warn(`no tend.yaml or Procfile found in ${projectDir} or above; the daemon runs with no services`);
     return config.daemon;
   },
   async start(ctx) {
@@ -68,6 +69,8 @@ export const tendApp: DaemonApp<TendState> = {
     if (config.services.length) ctx.log(`supervising ${config.services.length} service(s) from ${config.file}`);
     return state;
   },
+  // TEND_START_SETTLE (seconds) overrides SETTLE_MS: a slow machine's services may need longer to fail.
+  settle: (state, ctx) => state.supervisor.settle(settleMs(process.env.TEND_START_SETTLE), ctx.signal),
   async stop(state) {
     await state.supervisor.close();
   },
@@ -81,6 +84,11 @@ export const tendApp: DaemonApp<TendState> = {
 
 function logWarnings(ctx: DaemonContext, config: ProjectConfig): void {
   for (const warning of config.warnings ?? []) ctx.log(`warning: ${warning}`);
+}
+
+function settleMs(raw: string | undefined): number | undefined {
+  const seconds = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return seconds >= 0 && Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
 /** `added: a; removed: b; changed: c; unchanged: 2`. */

@@ -6,6 +6,7 @@ import { probeDaemon } from '../../kit/lifecycle/liveness.js';
 import { SERVICE_SELECTION } from '../../daemon/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
 import { ask, printServices, serviceMutation } from '../daemon-client.js';
+import { startWarnings } from '../start-report.js';
 
 /** `tend start [SERVICE...] [--wait]`: the daemon with all services, or the named services in the running daemon. */
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {
@@ -30,6 +31,7 @@ export default async function start(args: Args, ctx: CommandContext): Promise<nu
     result = { ...result, daemon: fresh };
   }
   printStart(result, ctx);
+  for (const warning of startWarnings(result, ctx)) ctx.err(warning);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProjectConfig } from '../types.js';
+import { fingerprint } from './fingerprint.js';
 import { parseProcfile } from './procfile.js';
 import { readConfigInput } from './read-input.js';
 import { parseYamlConfig } from './yaml.js';
@@ -30,7 +31,9 @@ export function findConfigFile(dir: string): { file: string; kind: ConfigFileKin
  */
 export function loadProjectConfig(projectDir: string): ProjectConfig {
   const found = findConfigFile(projectDir);
-  if (!found) return { file: null, kind: 'none', services: [], daemon: {} };
+  if (!found) return { file: null, kind: 'none', services: [], daemon: {}, sha256: null };
   const text = readConfigInput(found.file, 'the config file');
-  return found.kind === 'yaml' ? parseYamlConfig(text, found.file, projectDir) : parseProcfile(text, found.file, projectDir);
+  const config = found.kind === 'yaml' ? parseYamlConfig(text, found.file, projectDir) : parseProcfile(text, found.file, projectDir);
+  // Of the very text parsed, so `start` can tell the file changed since (see fingerprint.ts).
+  return { ...config, sha256: fingerprint(text) };
 }
