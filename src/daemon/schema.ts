@@ -9,7 +9,7 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
   const pick = (names?: string[] | null) => (names?.length ? names.map((n) => info(state, n)) : sup().list());
   return {
     Query: {
-      config: () => ({ file: state.config.file, sha256: state.config.sha256 ?? null }),
+      config: () => state.source,
       services: () => sup().list(),
       service: (_: unknown, { name }: { name: string }) => sup().get(name) ?? null,
       async awaitReady(_: unknown, { names, timeoutSeconds }: { names?: string[] | null; timeoutSeconds: number }) {

@@ -1,5 +1,6 @@
 import type { DaemonApp, DaemonContext } from '../kit/define.js';
 import type { Supervisor } from '../services/supervisor.js';
+import type { ConfigSource } from '../services/config/fingerprint.js';
 import type { ProjectConfig, ReloadResult } from '../services/types.js';
 import { SERVICES_TYPE_DEFS } from './service-shape.js';
 
@@ -7,6 +8,8 @@ import { SERVICES_TYPE_DEFS } from './service-shape.js';
 export interface TendState {
   supervisor: Supervisor;
   config: ProjectConfig;
+  /** The file `config` came from and the sha256 of its text: `start` compares them with the disk. */
+  source: ConfigSource;
   /** Re-reads the configuration and applies the difference; throws (changing nothing) on a bad file. */
   reload: () => Promise<ReloadResult>;
   /** Aborted when the daemon shuts down. */
@@ -30,13 +33,13 @@ export const tendApp: DaemonApp<TendState> = {
   },
   async start(ctx) {
     // Together: each import is a file to read and compile, and start waits on all.
-    const [{ loadProjectConfig, diffConfigs }, { Supervisor, reapOrphans }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
+    const [{ loadConfigWithSource, diffConfigs }, { Supervisor, reapOrphans }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
       import('../services/config/index.js'),
       import('../services/supervisor.js'),
       import('./schema.js'),
       import('./foreground.js'),
     ]);
-    const config = loadProjectConfig(ctx.projectDir);
+    const { config, source } = loadConfigWithSource(ctx.projectDir);
     // `run` printed them already (validate), and its log is that same terminal.
     if (!ctx.foreground) logWarnings(ctx, config);
     const reaped = await reapOrphans(ctx.paths.dir, { log: ctx.log });
@@ -51,14 +54,16 @@ export const tendApp: DaemonApp<TendState> = {
     const state: TendState = {
       supervisor,
       config,
+      source,
       signal: ctx.signal,
       resolvers: {},
       async reload() {
-        const next = loadProjectConfig(ctx.projectDir);
+        const { config: next, source: nextSource } = loadConfigWithSource(ctx.projectDir);
         logWarnings(ctx, next);
         const diff = diffConfigs(state.config, next);
         await supervisor.reload(next, diff);
         state.config = next;
+        state.source = nextSource;
         ctx.notifyChange();
         return diff;
       },
