@@ -145,7 +145,8 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     const started = await app.start(ctx);
     state = started;
     throwIfStopping(stopper.signal);
-    await app.settle?.(started, ctx);
+    // Only a `start` waiting on the pipe reads what settling shows.
+    if (options.readyQuery && pipe.open) await app.settle?.(started, ctx);
     throwIfStopping(stopper.signal);
     const allowed = hostsFor(options.host, bound.port);
     const { createDaemonApp } = await server$;
