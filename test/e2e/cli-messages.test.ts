@@ -51,6 +51,9 @@ test('a non-numeric --port or -n is quoted back', async (t) => {
   const port = await box.cli(['start', '--port', 'abc']);
   assert.equal(port.code, 2, port.stderr);
   assert.match(port.stderr, /--port needs a number, not "abc"/);
+  const wait = await box.cli(['start', '--wait-timeout', 'soon']);
+  assert.equal(wait.code, 2, wait.stderr);
+  assert.match(wait.stderr, /--wait-timeout needs a number, not "soon"/);
   const lines = await box.cli(['logs', '-n', '1x']);
   assert.equal(lines.code, 2, lines.stderr);
   assert.match(lines.stderr, /-n\/--lines needs a number, not "1x"/);

@@ -37,7 +37,7 @@ export function checkNumberOptions(argv: string[], options: Record<string, Optio
   const numbers = Object.entries(options).filter(([, o]) => o.type === 'number');
   if (!numbers.length) return;
   const alias = Object.fromEntries(numbers.filter(([, o]) => o.alias).map(([name, o]) => [name, o.alias!]));
-  const parsed = parse(argv, { string: numbers.map(([name]) => name), alias, configuration: { 'strip-dashed': true } });
+  const parsed = parse(argv, { string: numbers.map(([name]) => name), alias });
   for (const [name, o] of numbers) {
     const values = ([] as unknown[]).concat(parsed[name] ?? []);
     for (const v of values) {
