@@ -3,7 +3,8 @@ import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
 import { allCommands, commandContext, commandName, type CliIo } from './context.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions } from './spec.js';
-import { checkNumberOptions, unknownOptionMessage } from './suggest.js';
+import { checkNumberOptions } from './number-options.js';
+import { unknownOptionMessage } from './suggest.js';
 
 /**
  * Parses argv with yargs and runs one command; returns its exit code. Errors
