@@ -11,6 +11,7 @@ import { connectionFlood, slowLoris } from './slow.mjs';
 import { fileModes, hostOrigin, introspection, plantedState, plantedSymlinks, tokenCheck, tokenSecrecy, unsafeDirs } from './security.mjs';
 import { inputCases } from './inputs.mjs';
 import { soakCase } from './soak.mjs';
+import { frozenDaemon } from './frozen.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
 export { KNOWN } from './known.mjs';
@@ -32,6 +33,7 @@ export const CASES = [
   fullWhileRunning,
   stateDeleted,
   pausedOwner,
+  frozenDaemon,
   deadOwner,
   orphanLock,
   notInCi(clockJumps),
