@@ -1,6 +1,5 @@
 import { askDaemon, subscribeDaemon, type DaemonTarget } from '../../client/ask-daemon.js';
 import { DaemonError } from '../../errors.js';
-import { statusQuery, type StatusAnswer } from '../../lifecycle/liveness.js';
 import { STATUS_SELECTION, type LiveStatus } from '../../server/status-shape.js';
 import { formatBytes, formatDuration } from '../format.js';
 import type { Args, CommandContext } from '../spec.js';
@@ -8,8 +7,8 @@ import type { Args, CommandContext } from '../spec.js';
 /**
  * `status --watch`: a line each time the status changes (pid, the tool's own
  * fields such as the services; with --json, an object per update), until
- * Ctrl-C or the daemon stops (exit 3). The subscription only says when to look: each look
- * is one status query, so the tool's fields come with it.
+ * Ctrl-C or the daemon stops (exit 3). The tool's own fields come with one
+ * query per event.
  */
 export default async function statusWatch(args: Args, ctx: CommandContext): Promise<number> {
   const ext = ctx.extensions.status;
@@ -17,26 +16,31 @@ export default async function statusWatch(args: Args, ctx: CommandContext): Prom
   const interval = typeof args.interval === 'number' ? args.interval : 2;
   const query = `subscription { status(intervalSeconds: ${interval}) ${STATUS_SELECTION} }`;
   let last = '';
+  let seen = false;
   let looking: Promise<void> = Promise.resolve();
-  const look = async () => {
-    const { status: s, ...extra } = await askDaemon<StatusAnswer>(target, statusQuery(ext?.selection));
-    // Uptime, memory and request counts move on every tick: a change is anything else.
-    const key = JSON.stringify({ pid: s.pid, instanceId: s.instanceId, extra });
-    const changed = key !== last;
-    last = key;
-    // --json is a feed (one object per update, uptime included); the human lines say what changed.
+  const look = async (s: LiveStatus) => {
+    seen = true;
+    // The tool's own fields (services) are not in the status event: one query for them, and a line without them if it fails.
+    const extra: Record<string, unknown> = ext ? await askDaemon<Record<string, unknown>>(target, `{ ${ext.selection} }`).catch(() => ({})) : {};
+    // --json is a feed (one object per update, uptime included).
     if (ctx.json) return ctx.out(JSON.stringify({ state: 'running', ...s, ...(ext ? ext.json(extra) : {}) }) + '\n');
-    if (changed) ctx.out(humanLine(s, ext ? ext.human(extra, false) : []) + '\n');
+    // Uptime, memory and request counts move on every tick: a change is in what else the line says.
+    const rows = ext ? ext.human(extra, false) : [];
+    const key = JSON.stringify({ pid: s.pid, instanceId: s.instanceId, rows });
+    if (key === last) return;
+    last = key;
+    ctx.out(humanLine(s, rows) + '\n');
   };
   let ended: 'completed' | 'closed' | 'aborted';
   try {
-    ended = await subscribeDaemon<{ status: LiveStatus }>(target, query, () => {
-      looking = looking.then(look).catch(() => {});
+    ended = await subscribeDaemon<{ status: LiveStatus }>(target, query, ({ status }) => {
+      looking = looking.then(() => look(status)).catch(() => {});
     });
     await looking;
   } catch (err) {
+    await looking; // the events before the failure are printed first
     // Gone between events: that is the watch ending, not a failure to start it.
-    if (!(err instanceof DaemonError && (err.code === 'NOT_RUNNING' || err.code === 'STALE')) || last === '') throw err;
+    if (!(err instanceof DaemonError && (err.code === 'NOT_RUNNING' || err.code === 'STALE')) || !seen) throw err;
     ended = 'closed';
   }
   if (ended === 'aborted') return 0;
