@@ -12,6 +12,7 @@ import { fileModes, hostOrigin, introspection, plantedState, plantedSymlinks, to
 import { inputCases } from './inputs.mjs';
 import { soakCase } from './soak.mjs';
 import { epipeRun, hangupRun } from './terminal.mjs';
+import { frozenDaemon } from './frozen.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
 export { KNOWN } from './known.mjs';
@@ -36,6 +37,7 @@ export const CASES = [
   hangupRun,
   epipeRun,
   pausedOwner,
+  frozenDaemon,
   deadOwner,
   orphanLock,
   notInCi(clockJumps),

@@ -1,21 +1,28 @@
-import { graphqlRequest } from '../kit/client/graphql-request.js';
+import { askDaemon, daemonToAsk, type AskOptions } from '../kit/client/ask-daemon.js';
 import type { CommandContext } from '../kit/cli/spec.js';
-import { DaemonError } from '../kit/errors.js';
-import { readMetadata, type Metadata } from '../kit/state/metadata.js';
+import type { Metadata } from '../kit/state/metadata.js';
 import { SERVICE_SELECTION } from '../daemon/service-shape.js';
 import type { ServiceInfo } from '../services/types.js';
 
-/** The running daemon's metadata, or DaemonError NOT_RUNNING (exit 3) saying how to start it. */
+/**
+ * How long a mutation may work before it answers: stopping services waits on
+ * their stop_timeout (10 s each by default, dependents first). A stopped
+ * daemon is still caught within seconds, by the ping askDaemon sends first.
+ */
+export const SERVICE_WORK_MS = 5 * 60_000;
+
+/** The running daemon's metadata, or the DaemonError saying why there is none (not running or stale: exit 3). */
 export function runningDaemon(ctx: CommandContext): Metadata {
-  const read = readMetadata(ctx.paths.metadataFile);
-  if (read.kind === 'ok') return read.metadata;
-  const why = read.kind === 'invalid' ? ` (${ctx.paths.metadataFile} is unreadable: ${read.reason})` : '';
-  throw new DaemonError('NOT_RUNNING', `not running${why}; start it with '${ctx.def.name} start'`);
+  return daemonToAsk(daemonTarget(ctx));
 }
 
-/** One GraphQL request to the running daemon. */
-export function ask<T>(ctx: CommandContext, query: string, variables: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
-  return graphqlRequest<T>(runningDaemon(ctx), query, variables, { timeoutMs, signal: ctx.signal });
+/** One GraphQL request to the running daemon, with the answer deadline (see askDaemon). */
+export function ask<T>(ctx: CommandContext, query: string, variables: Record<string, unknown> = {}, options: AskOptions = {}): Promise<T> {
+  return askDaemon<T>(daemonTarget(ctx), query, variables, options);
+}
+
+function daemonTarget(ctx: CommandContext) {
+  return { name: ctx.def.name, paths: ctx.paths, env: ctx.env, signal: ctx.signal };
 }
 
 /**
@@ -33,6 +40,7 @@ export async function serviceMutation(
     ctx,
     `mutation ($names: [String!]) { ${field}(names: $names) ${SERVICE_SELECTION} }`,
     { names },
+    { workMs: SERVICE_WORK_MS },
   );
   const services = data[field] ?? [];
   if (print) await printServices(ctx, services);

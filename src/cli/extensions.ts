@@ -77,9 +77,9 @@ const commands: CommandSpec[] = [
 export const tendCli: CliExtensions = {
   commands,
   status: {
-    selection: 'services { name state ready }',
+    selection: 'services { name state ready exitCode exitSignal reason } config { file sha256 }',
     human: (extra, color) => [row('services', servicesSummary((extra.services as Pick<ServiceInfo, 'name' | 'state'>[] | undefined) ?? []), color)],
-    json: (extra) => ({ services: extra.services ?? [] }),
+    json: (extra) => ({ services: extra.services ?? [], ...(extra.config ? { config: extra.config } : {}) }),
   },
   async complete(positional, projectDir) {
     if (positional !== 'services') return [];

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { formatDuration, paint } from '../kit/cli/format.js';
+import { lastExitCell } from '../services/exit-description.js';
 import type { ServiceInfo, ServiceState } from '../services/types.js';
 
 const STATE_COLOUR: Record<ServiceState, 'green' | 'yellow' | 'red' | 'dim' | 'cyan'> = {
@@ -30,14 +31,14 @@ export function servicesTable(services: ServiceInfo[], color: boolean, now = Dat
   for (const s of services) {
     const live = s.state === 'running' || s.state === 'starting';
     const uptime = live && s.startedAt ? formatDuration((now - Date.parse(s.startedAt)) / 1000) : '-';
-    const exit = s.exitCode !== null ? `code ${s.exitCode}` : s.exitSignal ? s.exitSignal : '-';
+    const exit = lastExitCell(s.exitCode, s.exitSignal);
     table.push([
       s.name,
       paint(color, STATE_COLOUR[s.state] ?? 'dim', s.state),
       s.pid === null ? '-' : String(s.pid),
       uptime,
       String(s.restarts),
-      s.ready ? 'yes' : 'no',
+      readyCell(s),
       exit,
     ]);
   }
@@ -51,4 +52,11 @@ export function servicesTable(services: ServiceInfo[], color: boolean, now = Dat
     .map((l) => l.trimEnd())
     .join('\n');
   return text + '\n' + (reasons.length ? reasons.join('\n') + '\n' : '');
+}
+
+/** READY: yes/no while a process runs; `done` for a one-shot that completed (exit 0); `-` otherwise. */
+export function readyCell(s: Pick<ServiceInfo, 'state' | 'ready' | 'exitCode'>): string {
+  if (s.state === 'running' || s.state === 'starting') return s.ready ? 'yes' : 'no';
+  if (s.state === 'exited' && s.exitCode === 0) return 'done';
+  return '-';
 }

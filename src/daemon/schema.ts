@@ -9,17 +9,28 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
   const pick = (names?: string[] | null) => (names?.length ? names.map((n) => info(state, n)) : sup().list());
   return {
     Query: {
+      config: () => state.source,
       services: () => sup().list(),
       service: (_: unknown, { name }: { name: string }) => sup().get(name) ?? null,
       async awaitReady(_: unknown, { names, timeoutSeconds }: { names?: string[] | null; timeoutSeconds: number }) {
         // The deadline's reason says so: waitReady then names the service it caught waiting.
+        // It also ends when the daemon stops: a stopped daemon's services are "stopped", which is not ready.
         const deadline = new AbortController();
         const timer = setTimeout(() => deadline.abort(new TimeoutError('READY_TIMEOUT', `is not ready after ${timeoutSeconds} s`)), Math.max(0, timeoutSeconds) * 1000);
+        const stopped = () => new DaemonError('DAEMON_STOPPED', 'the daemon was stopped before the services were ready');
+        const onStop = () => deadline.abort(stopped());
+        state.signal.addEventListener('abort', onStop, { once: true });
         try {
+          if (state.signal.aborted) throw stopped();
           await sup().waitReady(names ?? undefined, deadline.signal);
+        } catch (err) {
+          if (state.signal.aborted) throw stopped();
+          throw err;
         } finally {
           clearTimeout(timer);
+          state.signal.removeEventListener('abort', onStop);
         }
+        if (state.signal.aborted) throw stopped();
         return pick(names);
       },
       serviceLogTail(_: unknown, { name, lines }: { name: string; lines: number }) {

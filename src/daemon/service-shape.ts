@@ -40,6 +40,12 @@ type ServiceEvent {
   message: String
 }
 
+"The configuration file the daemon loaded (file null: none) and the sha256 of its bytes."
+type ConfigSource {
+  file: String
+  sha256: String
+}
+
 "What a reload changed."
 type ReloadResult {
   added: [String!]!
@@ -49,6 +55,8 @@ type ReloadResult {
 }
 
 extend type Query {
+  "The configuration the daemon runs, as loaded (at start or the last reload)."
+  config: ConfigSource!
   "Every service, in configuration order."
   services: [Service!]!
   "One service, or null when there is none of that name."

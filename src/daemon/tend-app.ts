@@ -1,5 +1,6 @@
 import type { DaemonApp, DaemonContext } from '../kit/define.js';
 import type { Supervisor } from '../services/supervisor.js';
+import type { ConfigSource } from '../services/config/fingerprint.js';
 import type { ProjectConfig, ReloadResult } from '../services/types.js';
 import { SERVICES_TYPE_DEFS } from './service-shape.js';
 
@@ -7,6 +8,8 @@ import { SERVICES_TYPE_DEFS } from './service-shape.js';
 export interface TendState {
   supervisor: Supervisor;
   config: ProjectConfig;
+  /** The file `config` came from and the sha256 of its text: `start` compares them with the disk. */
+  source: ConfigSource;
   /** Re-reads the configuration and applies the difference; throws (changing nothing) on a bad file. */
   reload: () => Promise<ReloadResult>;
   /** Aborted when the daemon shuts down. */
@@ -25,17 +28,18 @@ export const tendApp: DaemonApp<TendState> = {
     const { loadProjectConfig } = await import('../services/config/index.js');
     const config = loadProjectConfig(projectDir);
     for (const warning of config.warnings ?? []) warn(warning);
+    if (config.kind === 'none') warn(`no tend.yaml or Procfile found in ${projectDir} or above; the daemon runs with no services`);
     return config.daemon;
   },
   async start(ctx) {
     // Together: each import is a file to read and compile, and start waits on all.
-    const [{ loadProjectConfig, diffConfigs }, { Supervisor, reapOrphans }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
+    const [{ loadConfigWithSource, diffConfigs }, { Supervisor, reapOrphans }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
       import('../services/config/index.js'),
       import('../services/supervisor.js'),
       import('./schema.js'),
       import('./foreground.js'),
     ]);
-    const config = loadProjectConfig(ctx.projectDir);
+    const { config, source } = loadConfigWithSource(ctx.projectDir);
     // `run` printed them already (validate), and its log is that same terminal.
     if (!ctx.foreground) logWarnings(ctx, config);
     const reaped = await reapOrphans(ctx.paths.dir, { log: ctx.log });
@@ -50,14 +54,16 @@ export const tendApp: DaemonApp<TendState> = {
     const state: TendState = {
       supervisor,
       config,
+      source,
       signal: ctx.signal,
       resolvers: {},
       async reload() {
-        const next = loadProjectConfig(ctx.projectDir);
+        const { config: next, source: nextSource } = loadConfigWithSource(ctx.projectDir);
         logWarnings(ctx, next);
         const diff = diffConfigs(state.config, next);
         await supervisor.reload(next, diff);
         state.config = next;
+        state.source = nextSource;
         ctx.notifyChange();
         return diff;
       },
@@ -68,6 +74,8 @@ export const tendApp: DaemonApp<TendState> = {
     if (config.services.length) ctx.log(`supervising ${config.services.length} service(s) from ${config.file}`);
     return state;
   },
+  // TEND_START_SETTLE (seconds) overrides SETTLE_MS: a slow machine's services may need longer to fail.
+  settle: (state, ctx) => state.supervisor.settle(settleMs(process.env.TEND_START_SETTLE), ctx.signal),
   async stop(state) {
     await state.supervisor.close();
   },
@@ -82,6 +90,11 @@ export const tendApp: DaemonApp<TendState> = {
 
 function logWarnings(ctx: DaemonContext, config: ProjectConfig): void {
   for (const warning of config.warnings ?? []) ctx.log(`warning: ${warning}`);
+}
+
+function settleMs(raw: string | undefined): number | undefined {
+  const seconds = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return seconds >= 0 && Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
 /** `added: a; removed: b; changed: c; unchanged: 2`. */

@@ -27,6 +27,12 @@ export interface DaemonApp<S = unknown> {
   validate?: (ctx: ValidateContext) => Promise<EndpointDefaults | void> | EndpointDefaults | void;
   /** Starts the tool's work; runs after the endpoint is bound, before ready is signalled. */
   start: (ctx: DaemonContext) => Promise<S>;
+  /**
+   * Runs after start, before ready is said: waits briefly (the app bounds it)
+   * for the first outcome of its work to show, so the ready answer `start`
+   * prints can say what already went wrong.
+   */
+  settle?: (state: S, ctx: DaemonContext) => Promise<void>;
   /** Stops the tool's work; runs after the endpoint stopped accepting. */
   stop: (state: S, ctx: DaemonContext) => Promise<void>;
   /** SIGHUP: re-read configuration. Returns a one-line summary for the log. Never exits. */

@@ -1,8 +1,10 @@
+import { exitCodeFor } from './exit-codes.js';
+
 /**
  * Named errors with a stable `code` from one closed list. Callers branch on
  * `code`, never on the message; a system error (errno) is kept as `cause`,
  * not promoted to a code. The CLI's one error boundary prints `message` and
- * exits with the code's row of EXIT_CODES.
+ * exits with the code's exit code (exit-codes.ts, the one table).
  */
 
 /** Every code an error of the kit or of a tool built on it may carry. */
@@ -33,19 +35,14 @@ export const ERROR_CODES = [
   'READY_TIMEOUT',
   'BAD_EVENT',
   'SUPERVISOR_CLOSED',
+  'STALE',
+  'NOT_ANSWERING',
+  'DAEMON_STOPPED',
   'INTERNAL',
 ] as const;
 
 /** Stable error codes of the kit and the tools built on it. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** Codes with an exit code other than 1 (CONTRACT: 3 is "not running", 4 "unknown"). */
-const SPECIAL_EXITS: Partial<Record<ErrorCode, number>> = { NOT_RUNNING: 3, STATE_UNKNOWN: 4 };
-
-/** The CLI's exit code for each error code: the one place it is chosen. */
-export const EXIT_CODES: Record<ErrorCode, number> = Object.fromEntries(
-  ERROR_CODES.map((code) => [code, SPECIAL_EXITS[code] ?? 1]),
-) as Record<ErrorCode, number>;
 
 /** True when `value` is one of ERROR_CODES (for codes read off the wire). */
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -62,9 +59,9 @@ export class DaemonError extends Error {
     this.code = code;
   }
 
-  /** Exit code the CLI uses when this error reaches it (EXIT_CODES). */
+  /** Exit code the CLI uses when this error reaches it (exit-codes.ts). */
   get exitCode(): number {
-    return EXIT_CODES[this.code];
+    return exitCodeFor(this.code);
   }
 
   /** The system error code (EADDRINUSE…) behind this error, if one is its cause. */

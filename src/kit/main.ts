@@ -2,6 +2,7 @@ import type { DaemonDefinition } from './define.js';
 import { DaemonError } from './errors.js';
 import { DAEMON_COMMAND, markerName } from './lifecycle/daemon-args.js';
 import type { CliExtensions } from './cli/spec.js';
+import { COMMAND_EXIT_CODES } from './exit-codes.js';
 
 /**
  * The entry of a tool built on the kit: the CLI, or, when re-spawned by
@@ -55,7 +56,7 @@ export async function main(
     process.stderr.write(`${name}: ${message}\n`);
     const errno = known ? err.errno : undefined;
     if (json) process.stdout.write(JSON.stringify({ error: { code: known ? err.code : 'INTERNAL', message, ...(errno ? { errno } : {}) } }) + '\n');
-    return known ? err.exitCode : 1;
+    return known ? commandExitCode(extensions, argv, err) : 1;
   } finally {
     process.off('SIGINT', onInterrupt);
   }
@@ -69,4 +70,11 @@ function currentDir(): string | null {
   } catch {
     return null;
   }
+}
+
+// The command's own exit code for this error, when it differs (status: bad input is 64).
+function commandExitCode(extensions: CliExtensions, argv: string[], err: DaemonError): number {
+  const names = new Set(['start', 'run', 'status', 'stop', 'restart', 'logs', ...(extensions.commands ?? []).map((c) => c.command.split(' ')[0]!)]);
+  const command = argv.find((a) => names.has(a));
+  return (command === undefined ? undefined : COMMAND_EXIT_CODES[command]?.[err.code]) ?? err.exitCode;
 }

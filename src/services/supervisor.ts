@@ -14,6 +14,7 @@ import { ServiceRegistry, registryPath } from './registry.js';
 import { serviceFiles } from '../kit/state/paths.js';
 import { ServiceRunner, type RunnerContext, type ServiceOutput } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
+import { settle } from './settle.js';
 import { waitForReady } from './wait-ready.js';
 
 /** Re-exported so the daemon needs one import: reap a killed daemon's leftovers before `new Supervisor`. */
@@ -137,6 +138,11 @@ export class Supervisor {
     const order = withDependencies(this.config.services, [...wanted]).filter((name) => wanted.has(name));
     const unknown = (name: string): Error => unknownService(name, this.runners.keys());
     return waitForReady({ order, lookup: this.lookup, onEvent: (l) => this.onEvent(l), unknown, signal });
+  }
+
+  /** Waits (at most `windowMs`, default SETTLE_MS) for the spawned services to show how they are doing; see settle.ts. */
+  settle(windowMs?: number, signal?: AbortSignal): Promise<void> {
+    return settle({ runners: () => [...this.runners.values()], onEvent: (l) => this.onEvent(l), clock: this.ctx.clock, windowMs, signal });
   }
 
   /** Every service, in configuration order. */

@@ -100,7 +100,7 @@ test('--since, --until, --grep and -n combine, and read across rotated files', a
   assert.deepEqual(await text(['--since', '1m']), [], 'a duration is back from now: all lines are older');
   assert.deepEqual(await text(['--since', `${Math.ceil((Date.now() - T0) / 1000)}s`, '-n', '1']), ['line 29'], 'a duration covering them all');
   const bad = await box.cli(['logs', '--since', 'yesterday']);
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 2, 'bad input');
   assert.match(bad.stderr, /--since yesterday: expected a duration/);
 });
 

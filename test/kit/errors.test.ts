@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { codeForErrno, DaemonError, ERROR_CODES, EXIT_CODES, InputError, toDaemonError } from '../../src/kit/errors.js';
+import { codeForErrno, DaemonError, ERROR_CODES, InputError, toDaemonError } from '../../src/kit/errors.js';
+import { exitCodeFor } from '../../src/kit/exit-codes.js';
 
-test('every error code has its exit code in the one table: 3 not running, 4 unknown state, 1 the rest', () => {
-  for (const code of ERROR_CODES) assert.equal(EXIT_CODES[code], code === 'NOT_RUNNING' ? 3 : code === 'STATE_UNKNOWN' ? 4 : 1, code);
+test('every error code has its exit code in the one table: 2 bad input, 3 not running, 4 unknown, 1 the rest', () => {
+  const special: Record<string, number> = { BAD_INPUT: 2, NOT_RUNNING: 3, STALE: 3, STATE_UNKNOWN: 4, NOT_ANSWERING: 4 };
+  for (const code of ERROR_CODES) assert.equal(exitCodeFor(code), special[code] ?? 1, code);
   assert.equal(new DaemonError('NOT_RUNNING', 'x').exitCode, 3);
-  assert.equal(new InputError('bad flag').exitCode, 1);
+  assert.equal(new InputError('bad flag').exitCode, 2);
 });
 
 test('a system error becomes a closed code, its errno kept as the cause', () => {

@@ -4,6 +4,9 @@ import { checkTrusted } from '../../kit/state/trust.js';
 import { servicesWithLogs } from '../../services/log/log-files.js';
 import { viewLogs, type LogSourceSpec } from '../../services/log/log-view.js';
 import { logViewFlags } from '../log-flags.js';
+import { existsSync } from 'node:fs';
+import { DaemonError } from '../../kit/errors.js';
+import { ask } from '../daemon-client.js';
 
 const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95, 94];
 const DIM = 90;
@@ -25,9 +28,6 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
   const service = (name: string): LogSourceSpec => ({ name, file: paths.serviceLog(name) });
   const services = (names.length ? names : args.daemon ? [] : servicesWithLogs(paths.servicesDir)).map(service);
   const sources: LogSourceSpec[] = names.length ? services : args.daemon ? [daemon] : [...services, daemon];
-  if (names.length === 1 && !args.follow && !servicesWithLogs(paths.servicesDir).includes(names[0]!)) {
-    ctx.err(`${ctx.def.name}: ${names[0]} has printed nothing yet\n`);
-  }
   const width = Math.max(...sources.map((s) => s.name.length));
   const prefixes = new Map<string, string>();
   let coloured = 0;
@@ -43,7 +43,9 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
     return prefix;
   };
   const timestamps = Boolean(args.timestamps);
+  let outputLines = 0;
   const print = (entry: LogEntry) => {
+    if (entry.kind === 'stdout' || entry.kind === 'stderr') outputLines++;
     if (ctx.json) return ctx.out(`${JSON.stringify(entryJson(entry))}\n`);
     const time = timestamps ? `${new Date(entry.time).toISOString()} ` : '';
     ctx.out(`${prefixOf(entry)} ${time}${entryText(entry)}\n`);
@@ -51,7 +53,31 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
   if (!names.length && !args.daemon) {
     view.discover = { watchDir: paths.servicesDir, sources: () => servicesWithLogs(paths.servicesDir).map(service) };
   }
+  // A name with no log at all may still be a service that printed nothing:
+  // only the running daemon can tell; a name that is neither is an error,
+  // after the services that are were printed.
+  const missing = names.filter((name) => !existsSync(paths.serviceLog(name)));
+  const unknown = missing.length && !args.follow ? await notServices(ctx, missing) : [];
+  if (unknown.length === names.length && names.length) throw noLog(unknown);
   const { withoutFinishedRun } = await viewLogs(sources, view, print);
   if (names.length === 1 && withoutFinishedRun.length) ctx.err(`${ctx.def.name}: ${names[0]} has no finished run yet\n`);
+  // Run markers alone are no output: say so when the one service named printed nothing.
+  else if (names.length === 1 && !args.follow && outputLines === 0 && !unknown.length) ctx.err(`${ctx.def.name}: ${names[0]} has printed nothing yet\n`);
+  if (unknown.length) throw noLog(unknown);
   return 0;
+}
+
+function noLog(names: string[]): DaemonError {
+  return new DaemonError('SERVICE_UNKNOWN', `no log for ${names.join(', ')}: not a service of the running daemon`);
+}
+
+// The names the running daemon does not know; none when it cannot be asked (then a name is given the benefit of the doubt).
+async function notServices(ctx: CommandContext, names: string[]): Promise<string[]> {
+  try {
+    const { services } = await ask<{ services: { name: string }[] }>(ctx, '{ services { name } }');
+    const known = new Set(services.map((s) => s.name));
+    return names.filter((n) => !known.has(n));
+  } catch {
+    return [];
+  }
 }

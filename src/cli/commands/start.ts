@@ -6,6 +6,7 @@ import { probeDaemon } from '../../kit/lifecycle/liveness.js';
 import { SERVICE_SELECTION } from '../../daemon/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
 import { ask, printServices, serviceMutation } from '../daemon-client.js';
+import { startWarnings } from '../start-report.js';
 
 /** `tend start [SERVICE...] [--wait]`: the daemon with all services, or the named services in the running daemon. */
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {
@@ -18,15 +19,28 @@ export default async function start(args: Args, ctx: CommandContext): Promise<nu
   }
   let result = await startFromArgs({ ...args, 'wait-timeout': args['wait-timeout'] ?? 10 }, ctx);
   if (args.wait) {
+    const pid = result.daemon.live.pid;
     await awaitReady(ctx, null, waitMs).catch((err: Error) => {
-      const hint = `the daemon keeps running (pid ${result.daemon.live.pid}): '${ctx.def.name} ps' shows the services, '${ctx.def.name} stop' stops everything`;
+      if (err instanceof DaemonError && STOPPED_CODES.has(err.code)) throw lostToStop(ctx, pid, err);
+      const hint = `the daemon keeps running (pid ${pid}): '${ctx.def.name} ps' shows the services, '${ctx.def.name} stop' stops everything`;
       throw new DaemonError('SERVICE_FAILED', `${err.message}\n${hint}`, { cause: err });
     });
     const fresh = await probeDaemon(ctx.paths, { extraSelection: ctx.extensions.status?.selection });
-    if (fresh.state === 'running') result = { ...result, daemon: fresh };
+    // Never "started" for a daemon that is gone by now.
+    if (fresh.state !== 'running' || fresh.live.instanceId !== result.daemon.live.instanceId) throw lostToStop(ctx, pid);
+    result = { ...result, daemon: fresh };
   }
   printStart(result, ctx);
+  for (const warning of startWarnings(result, ctx)) ctx.err(warning);
   return 0;
+}
+
+// What a daemon that stopped under a waiting start looks like to it.
+const STOPPED_CODES: ReadonlySet<string> = new Set(['DAEMON_STOPPED', 'NOT_RUNNING', 'STALE']);
+
+function lostToStop(ctx: CommandContext, pid: number, cause?: Error): DaemonError {
+  const message = `the daemon (pid ${pid}) was stopped (by '${ctx.def.name} stop' or a signal) before its services were ready`;
+  return new DaemonError('DAEMON_STOPPED', message, { cause });
 }
 
 /** Waits in the daemon until the services are ready; fails naming the first that is not. */
@@ -35,7 +49,7 @@ export async function awaitReady(ctx: CommandContext, names: string[] | null, ti
     ctx,
     `query ($names: [String!], $t: Float!) { awaitReady(names: $names, timeoutSeconds: $t) ${SERVICE_SELECTION} }`,
     { names, t: timeoutMs / 1000 },
-    timeoutMs + 10_000,
+    { workMs: timeoutMs },
   );
   return services;
 }

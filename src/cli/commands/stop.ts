@@ -1,6 +1,5 @@
 import kitStop from '../../kit/cli/commands/stop.js';
 import type { Args, CommandContext } from '../../kit/cli/spec.js';
-import { readMetadata } from '../../kit/state/metadata.js';
 import { InputError } from '../../kit/errors.js';
 import { serviceMutation } from '../daemon-client.js';
 
@@ -10,10 +9,6 @@ export default async function stop(args: Args, ctx: CommandContext): Promise<num
   if (!names.length || args.all) {
     if (names.length) throw new InputError('--all stops whole daemons: give either service names or --all');
     return kitStop(args, ctx);
-  }
-  if (readMetadata(ctx.paths.metadataFile).kind !== 'ok') {
-    ctx.out(ctx.json ? JSON.stringify({ services: [] }) + '\n' : `${ctx.def.name}: not running\n`);
-    return 0;
   }
   await serviceMutation(ctx, 'stopServices', names);
   return 0;

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
@@ -59,12 +59,18 @@ export function commandContext(
 }
 
 function resolveProject(def: DaemonDefinition<unknown>, args: Args, io: CliIo): string {
-  const given = (args.dir as string | undefined) ?? io.env[`${envPrefix(def.name)}_DIR`];
+  const envName = `${envPrefix(def.name)}_DIR`;
+  const flag = args.dir as string | undefined;
+  const given = flag ?? io.env[envName];
   if (io.cwd === null && !(given && isAbsolute(given))) {
     throw new InputError(`the current directory no longer exists (deleted?); cd to the project, or pass --dir with an absolute path`);
   }
   if (!given) return findProjectDir(io.cwd!, def.projectMarkers ?? []);
+  // Name where the value came from: a stale TEND_DIR in the shell is not a typo on this command line.
+  const source = flag !== undefined ? `--dir ${given}` : `${envName}=${given}`;
   const dir = isAbsolute(given) ? given : resolve(io.cwd!, given);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--dir ${given}: no such directory`);
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new InputError(`${source}: no such directory`);
+  if (!stat.isDirectory()) throw new InputError(`${source}: not a directory`);
   return realpathSync(dir);
 }

@@ -1,5 +1,6 @@
 import parse from 'yargs-parser';
 import type { DaemonDefinition } from '../define.js';
+import { checkNumberOptions } from './number-options.js';
 import { allCommands, commandContext, commandName, type CliIo } from './context.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions, type CommandSpec, type OptionSpec } from './spec.js';
 
@@ -38,6 +39,12 @@ export function parseFor(spec: CommandSpec, rest: string[]): Args | null {
     for (const n of [name, o.alias, camel(name)]) if (n) known.add(n);
   }
   const parsed = parse(rest, { ...config, configuration: { 'strip-dashed': false } }) as Args;
+  // `--port abc`, `--timeout` with no value: yargs-parser would give NaN or the default; yargs refuses them.
+  try {
+    checkNumberOptions(rest, options);
+  } catch {
+    return null;
+  }
   if (Object.keys(parsed).some((k) => !known.has(k))) return null; // --help, --version, typos
   for (const [name, o] of Object.entries(options)) {
     const v = parsed[name];

@@ -3,6 +3,8 @@ import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
 import { allCommands, commandContext, commandName, type CliIo } from './context.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions } from './spec.js';
+import { checkNumberOptions } from './number-options.js';
+import { unknownOptionMessage } from './suggest.js';
 
 /**
  * Parses argv with yargs and runs one command; returns its exit code. Errors
@@ -17,7 +19,9 @@ export async function runCli(
 ): Promise<number> {
   let exitCode = 0;
   const commands = allCommands(def, extensions);
-  const names = new Set(commands.map(commandName));
+  const word = argv.find((a) => commands.some((c) => commandName(c) === a));
+  const chosen = commands.find((c) => commandName(c) === word);
+  checkNumberOptions(argv, { ...GLOBAL_OPTIONS, ...chosen?.options });
   const parser = yargs(argv)
     .scriptName(def.name)
     .version(def.version)
@@ -31,12 +35,17 @@ export async function runCli(
     .wrap(null)
     .fail((message, err) => {
       if (err) throw err;
-      // recommendCommands says only "Did you mean logs?": name what was typed
-      // (decided from argv and our own command list, not from yargs' wording).
+      // recommendCommands says only "Did you mean logs?": name what was typed.
+      const spec = chosen;
+      // Decided from argv and our own command list, not from yargs' wording.
       const first = argv[0];
-      const unknown = first !== undefined && !first.startsWith('-') && !names.has(first);
-      const what = unknown ? `unknown command "${first}". ${message}` : message;
-      throw new InputError(`${what}${/[.?!]$/.test(what) ? '' : '.'} See '${def.name} --help'.`);
+      const unknownCommand = first !== undefined && !first.startsWith('-') && !commands.some((c) => commandName(c) === first || c.aliases?.includes(first));
+      const what = unknownCommand
+        ? `unknown command "${first}". ${message}`
+        : (unknownOptionMessage(message, { ...GLOBAL_OPTIONS, ...spec?.options }) ?? message);
+      // Some messages (demandCommand's) already point at the help.
+      const hint = what.includes('--help') ? '' : ` See '${def.name}${spec ? ` ${commandName(spec)}` : ''} --help'.`;
+      throw new InputError(`${what}${/[.?!]$/.test(what) ? '' : '.'}${hint}`);
     });
   for (const spec of commands) {
     const rest = spec.command.slice(spec.command.split(' ')[0]!.length);
@@ -58,3 +67,4 @@ export async function runCli(
   await parser.parseAsync();
   return exitCode;
 }
+

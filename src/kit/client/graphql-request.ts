@@ -1,4 +1,5 @@
 import { DaemonError, type ErrorCode } from '../errors.js';
+import { ANSWER_TIMEOUT_MS } from './deadline.js';
 import { httpPost, type PostAnswer } from './http-post.js';
 
 /** Where and how to reach a daemon's endpoint. */
@@ -16,8 +17,8 @@ export interface RequestOptions {
 /**
  * Sends one GraphQL request (see httpPost: not node:http, whose loading costs
  * `status` ~6 ms; not global fetch, whose undici costs ~100 ms). Throws
- * DaemonError UNREACHABLE when nothing answers, REQUEST_FAILED for HTTP or
- * GraphQL errors.
+ * DaemonError UNREACHABLE when the connection fails, NOT_ANSWERING when it
+ * is taken but silent past the deadline, REQUEST_FAILED for HTTP or GraphQL errors.
  */
 export async function graphqlRequest<T>(
   target: Endpoint,
@@ -25,7 +26,7 @@ export async function graphqlRequest<T>(
   variables: Record<string, unknown> = {},
   options: RequestOptions = {},
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 3_000;
+  const timeoutMs = options.timeoutMs ?? ANSWER_TIMEOUT_MS;
   let answer: PostAnswer;
   try {
     answer = await httpPost(
@@ -35,7 +36,7 @@ export async function graphqlRequest<T>(
       {
         timeoutMs,
         signal: options.signal,
-        onTimeout: () => new DaemonError('UNREACHABLE', `no answer from ${target.endpoint} within ${timeoutMs} ms`),
+        onTimeout: () => new DaemonError('NOT_ANSWERING', `no answer from ${target.endpoint} within ${formatSeconds(timeoutMs)}`),
       },
     );
   } catch (err) {
@@ -68,4 +69,8 @@ export interface GraphQLErrorShape {
 export function answerError(errors: GraphQLErrorShape[]): DaemonError {
   const code = errors.find((e) => typeof e.extensions?.code === 'string')?.extensions?.code as ErrorCode | undefined;
   return new DaemonError(code ?? 'REQUEST_FAILED', errors.map((e) => e.message).join('; '));
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

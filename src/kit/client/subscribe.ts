@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
 import { answerError, type Endpoint, type GraphQLErrorShape } from './graphql-request.js';
 import { DaemonError } from '../errors.js';
+import { ANSWER_TIMEOUT_MS } from './deadline.js';
 
 /** Largest SSE event accepted; a status or service event is a few hundred bytes. */
 export const MAX_EVENT_BYTES = 1024 * 1024;
@@ -18,8 +19,10 @@ export function subscribe<T>(
   query: string,
   onData: (data: T) => void,
   signal: AbortSignal,
+  options: { answerTimeoutMs?: number } = {},
 ): Promise<'completed' | 'closed' | 'aborted'> {
   const body = JSON.stringify({ query });
+  const answerMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return resolve('aborted');
     let settled = false;
@@ -36,6 +39,7 @@ export function subscribe<T>(
     const settle = (outcome: { ended: 'completed' | 'closed' | 'aborted' } | { error: Error }): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(silent);
       signal.removeEventListener('abort', onAbort);
       req.destroy();
       if ('error' in outcome) reject(outcome.error);
@@ -43,11 +47,16 @@ export function subscribe<T>(
     };
     const onAbort = (): void => settle({ ended: 'aborted' });
     signal.addEventListener('abort', onAbort, { once: true });
+    // Only the answer's head has a deadline: the stream itself is quiet between events.
+    const silent = setTimeout(() => {
+      settle({ error: new DaemonError('NOT_ANSWERING', `no answer from ${target.endpoint} within ${answerMs / 1000} s`) });
+    }, answerMs);
     req.on('error', (err) => {
       if (signal.aborted) return settle({ ended: 'aborted' });
       settle({ error: new DaemonError('UNREACHABLE', `subscription to ${target.endpoint} failed: ${err.message}`, { cause: err }) });
     });
     req.on('response', (res) => {
+      clearTimeout(silent);
       if (res.statusCode !== 200) {
         res.resume();
         return settle({ error: new DaemonError('REQUEST_FAILED', `${target.endpoint} answered HTTP ${res.statusCode} to the subscription`) });

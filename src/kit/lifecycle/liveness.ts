@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { ANSWER_TIMEOUT_MS } from '../client/deadline.js';
 import { graphqlRequest } from '../client/graphql-request.js';
 import { DaemonError } from '../errors.js';
 import { readMetadata, type Metadata } from '../state/metadata.js';
@@ -18,6 +19,8 @@ export type DaemonState =
       metadata: Metadata | null;
       /** A pid confirmed (by its recorded process start time) to be this instance's daemon. */
       confirmedPid: number | null;
+      /** Its endpoint took the connection but gave no answer within the deadline (a stopped or wedged process). */
+      notAnswering?: boolean;
     };
 
 /** Options of probeDaemon. */
@@ -27,12 +30,16 @@ export interface ProbeOptions {
   extraSelection?: string;
 }
 
+/** What the files and /proc say, before asking the endpoint: `alive` means worth asking. */
+export type LocalState =
+  | Exclude<DaemonState, { state: 'running' }>
+  | { state: 'alive'; metadata: Metadata; confirmedPid: number | null };
+
 /**
- * Decides the daemon's state from the metadata, the recorded owner, the pid
- * (a zombie is dead) and, when the process lives, the endpoint's answer.
- * Read-only: creates, deletes and signals nothing.
+ * The daemon's state as far as the metadata, the owner record, the lock and
+ * /proc tell (a zombie is dead), with no request. Read-only.
  */
-export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = {}): Promise<DaemonState> {
+export function localState(paths: InstancePaths): LocalState {
   const read = readMetadata(paths.metadataFile);
   if (read.kind === 'missing') return withoutMetadata(paths);
   if (read.kind === 'invalid') {
@@ -58,10 +65,20 @@ export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = 
     }
     return { state: 'unknown', reason: `pid ${metadata.pid} is alive but holds no lock`, metadata, confirmedPid: null };
   }
-  const confirmedPid = who === 'same' ? metadata.pid : null;
+  return { state: 'alive', metadata, confirmedPid: who === 'same' ? metadata.pid : null };
+}
+
+/**
+ * Decides the daemon's state from localState and, when the process lives, the
+ * endpoint's answer. Read-only: creates, deletes and signals nothing.
+ */
+export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = {}): Promise<DaemonState> {
+  const local = localState(paths);
+  if (local.state !== 'alive') return local;
+  const { metadata, confirmedPid } = local;
   try {
     const data = await graphqlRequest<StatusAnswer>(metadata, statusQuery(options.extraSelection), {}, {
-      timeoutMs: options.timeoutMs ?? 3_000,
+      timeoutMs: options.timeoutMs ?? ANSWER_TIMEOUT_MS,
     });
     const running = runningState(metadata, data);
     if (!running) {
@@ -71,7 +88,9 @@ export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = 
     return running;
   } catch (err) {
     const why = err instanceof DaemonError ? err.message : String(err);
-    return { state: 'unknown', reason: `pid ${metadata.pid} is alive but its endpoint does not answer: ${why}`, metadata, confirmedPid };
+    const notAnswering = err instanceof DaemonError && err.code === 'NOT_ANSWERING';
+    const reason = `pid ${metadata.pid} is alive but its endpoint does not answer: ${why}`;
+    return { state: 'unknown', reason, metadata, confirmedPid, ...(notAnswering ? { notAnswering } : {}) };
   }
 }
 
@@ -113,7 +132,7 @@ export function identity(pid: number, startTime: string | null, boot: string | n
   return info.startTime === startTime ? 'same' : 'other';
 }
 
-function withoutMetadata(paths: InstancePaths): DaemonState {
+function withoutMetadata(paths: InstancePaths): LocalState {
   const owner = readOwner(paths.ownerFile);
   if (owner && identity(owner.pid, owner.processStartTime, owner.bootId) === 'same') {
     const reason = `pid ${owner.pid} holds the lock but has not written its metadata (starting or stopping)`;

@@ -165,6 +165,9 @@ class DaemonRun<S> {
     // and nobody can address the endpoint before metadata names its port.
     this.started = { app, state: await app.start(this.ctx) };
     this.throwIfStopping();
+    // Only a `start` waiting on the pipe reads what settling shows.
+    if (this.options.readyQuery && this.options.pipe.open) await app.settle?.(this.started.state, this.ctx);
+    this.throwIfStopping();
     const { createDaemonApp } = await server$;
     const allowed = hostsFor(this.options.host, bound.port);
     const yoga = createDaemonApp({

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync } from 'node:fs';
+import { ANSWER_TIMEOUT_MS } from '../client/deadline.js';
 import { openLog } from '../log/daemon-log.js';
 import { codeForErrno, DaemonError, isErrorCode, TimeoutError } from '../errors.js';
 import { ensureInstanceDir } from '../state/instance-dir.js';
@@ -30,6 +31,8 @@ export interface StartOptions {
   /** Environment of the daemon, private marker included. */
   env: NodeJS.ProcessEnv;
   waitTimeoutMs: number;
+  /** How long a daemon found running has to answer (default ANSWER_TIMEOUT_MS). */
+  answerTimeoutMs?: number;
   /** Passed to probeDaemon, so the result carries the tool's own fields. */
   extraSelection?: string;
   signal?: AbortSignal;
@@ -46,8 +49,18 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   const { paths } = options;
   const deadline = Date.now() + options.waitTimeoutMs;
   // Within the caller's deadline: a frozen daemon must not hold `start` past --wait-timeout.
-  const before = await probeDaemon(paths, { extraSelection: options.extraSelection, timeoutMs: Math.min(3_000, options.waitTimeoutMs) });
+  const before = await probeDaemon(paths, { extraSelection: options.extraSelection, timeoutMs: Math.min(options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS, options.waitTimeoutMs) });
   if (before.state === 'running') return { alreadyRunning: true, daemon: before };
+  // A live daemon that holds the lock but does not answer: a new one could not
+  // take the lock, and waiting out the deadline would only say less.
+  if (before.state === 'unknown' && before.notAnswering) {
+    const pid = before.confirmedPid ?? before.metadata?.pid;
+    // CONTRACT gives `start` only 0 and 1: a daemon that cannot be asked means it could not start.
+    throw new DaemonError(
+      'START_FAILED',
+      `a daemon for this project (pid ${pid}) is running but not answering (${before.reason}); it may be stopped (SIGSTOP) or stuck: '${options.name} stop --force' ends it`,
+    );
+  }
 
   ensureInstanceDir(paths, options.name);
   let logFd: number;

@@ -20,7 +20,8 @@ export interface Listening {
 
 /**
  * Binds an HTTP server on host:port (port 0: the OS picks). Rejects with the
- * listen error itself (EADDRINUSE…), so `start` can report the real reason.
+ * listen error itself (EADDRINUSE…), so `start` can report the real reason,
+ * its message ending with what to do about it.
  */
 export function listen(host: string, port: number): Promise<Listening> {
   let handler: Handler = (_req, res) => {
@@ -56,7 +57,7 @@ export function listen(host: string, port: number): Promise<Listening> {
     );
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(withNextStep(err, host, port)));
     server.listen({ host, port, exclusive: true }, () => {
       server.off('error', reject);
       const bound = (server.address() as AddressInfo).port;
@@ -67,6 +68,20 @@ export function listen(host: string, port: number): Promise<Listening> {
       resolve({ server, port: bound, setHandler: (h) => void (handler = h), close });
     });
   });
+}
+
+/** What to do about a listen error, appended to its message (the code stays). */
+export function withNextStep(err: NodeJS.ErrnoException, host: string, port: number): NodeJS.ErrnoException {
+  const next: Record<string, string> = {
+    EADDRINUSE: `another process listens on port ${port}: choose another --port, or --port 0 to let the OS pick a free one`,
+    EACCES: `port ${port} needs privileges: choose a port above 1023, or --port 0 to let the OS pick`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine: use --host 127.0.0.1 (or another local address)`,
+    ENOTFOUND: `${host} does not resolve: --host takes an address of this machine, such as 127.0.0.1`,
+    EAI_AGAIN: `${host} could not be resolved: --host takes an address of this machine, such as 127.0.0.1`,
+  };
+  const step = err.code ? next[err.code] : undefined;
+  if (step) err.message = `${err.message}; ${step}`;
+  return err;
 }
 
 // Refused before GraphQL sees them: oversized or unsized bodies, and any POST

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProjectConfig } from '../types.js';
+import { fingerprint, type ConfigSource } from './fingerprint.js';
 import { parseProcfile } from './procfile.js';
 import { readConfigInput } from './read-input.js';
 import { parseYamlConfig } from './yaml.js';
@@ -29,8 +30,14 @@ export function findConfigFile(dir: string): { file: string; kind: ConfigFileKin
  * (no services); a bad file throws `ConfigError` with every problem found.
  */
 export function loadProjectConfig(projectDir: string): ProjectConfig {
+  return loadConfigWithSource(projectDir).config;
+}
+
+/** loadProjectConfig, with which file it read and the sha256 of the very text parsed (see fingerprint.ts). */
+export function loadConfigWithSource(projectDir: string): { config: ProjectConfig; source: ConfigSource } {
   const found = findConfigFile(projectDir);
-  if (!found) return { file: null, kind: 'none', services: [], daemon: {} };
+  if (!found) return { config: { file: null, kind: 'none', services: [], daemon: {} }, source: { file: null, sha256: null } };
   const text = readConfigInput(found.file, 'the config file');
-  return found.kind === 'yaml' ? parseYamlConfig(text, found.file, projectDir) : parseProcfile(text, found.file, projectDir);
+  const config = found.kind === 'yaml' ? parseYamlConfig(text, found.file, projectDir) : parseProcfile(text, found.file, projectDir);
+  return { config, source: { file: found.file, sha256: fingerprint(text) } };
 }

@@ -196,10 +196,8 @@ export function commandLine(command: string | string[]): [string, string[]] {
   return typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command[0] ?? '', command.slice(1)];
 }
 
-/** "exited with code 1" / "killed by SIGKILL". */
-export function describeExit(code: number | null, signal: string | null): string {
-  return signal !== null ? `killed by ${signal}` : `exited with code ${code ?? '?'}`;
-}
+/** "exited with code 127 (command not found)" / "killed by SIGTERM": see exit-description.ts. */
+export { describeExit } from '../exit-description.js';
 
 function spawnFailure(command: string | string[], err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,12 @@ async function fakeSse(t: TestContext, box: Sandbox, events: string): Promise<vo
   const port = (server.address() as AddressInfo).port;
   const paths = box.paths();
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-  const metadata = { schema: METADATA_SCHEMA, pid: 4242, processStartTime: null, bootId: null, instanceId: 'fake', startedAt: STATUS.startedAt, version: '0', endpoint: `http://127.0.0.1:${port}/graphql`, host: '127.0.0.1', port, token: 't', projectDir: box.projectDir, logFile: paths.logFile, foreground: false };
+  // A live process holding the lock stands for the daemon: the client checks both before it asks.
+  const stand = spawn('sleep', ['600'], { stdio: 'ignore' });
+  box.track(stand.pid!);
+  mkdirSync(paths.lockDir, { mode: 0o700 });
+  writeFileSync(paths.ownerFile, JSON.stringify({ pid: stand.pid, processStartTime: null, bootId: null, instanceId: 'fake' }), { mode: 0o600 });
+  const metadata = { schema: METADATA_SCHEMA, pid: stand.pid, processStartTime: null, bootId: null, instanceId: 'fake', startedAt: STATUS.startedAt, version: '0', endpoint: `http://127.0.0.1:${port}/graphql`, host: '127.0.0.1', port, token: 't', projectDir: box.projectDir, logFile: paths.logFile, foreground: false };
   writeFileSync(paths.metadataFile, JSON.stringify(metadata), { mode: 0o600 });
 }
 

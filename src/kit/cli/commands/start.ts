@@ -3,6 +3,7 @@ import { chooseEndpoint, waitTimeoutMs } from '../endpoint-flags.js';
 import { paint, runningLines, stateJson } from '../format.js';
 import type { Args, CommandContext } from '../spec.js';
 import { daemonEnv } from '../../lifecycle/daemon-args.js';
+import { answerTimeoutMs } from '../../client/deadline.js';
 
 /** `start`: spawn the daemon detached and wait until it is ready (or say why not). */
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {
@@ -21,6 +22,7 @@ export async function startFromArgs(args: Args, ctx: CommandContext): Promise<St
     daemonArgs: ctx.daemonArgs(endpoint),
     env: daemonEnv(ctx.def.name, ctx.env),
     waitTimeoutMs: timeout,
+    answerTimeoutMs: answerTimeoutMs(ctx.def.name, ctx.env),
     extraSelection: ctx.extensions.status?.selection,
     signal: ctx.signal,
   });
