@@ -11,6 +11,7 @@ import { connectionFlood, slowLoris } from './slow.mjs';
 import { fileModes, hostOrigin, introspection, plantedState, plantedSymlinks, tokenCheck, tokenSecrecy, unsafeDirs } from './security.mjs';
 import { inputCases } from './inputs.mjs';
 import { soakCase } from './soak.mjs';
+import { leftoverCases } from './leftovers.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
 export { KNOWN } from './known.mjs';
@@ -25,6 +26,7 @@ export const CASES = [
   concurrentStarts,
   mixedStorm,
   ...crashCases,
+  ...leftoverCases,
   readOnlyRoot,
   readOnlyStale,
   readOnlyUnderDaemon,
@@ -63,7 +65,7 @@ export const CASES = [
 // that mostly wait (a SIGSTOPped daemon, slow-loris, clock jumps, the soak),
 // each followed by shorter groups to balance the lanes.
 function laneOf(c) {
-  if (['lock.paused-owner', 'http.slow-loris'].includes(c.id) || c.group === 'Crash points') return 'b';
+  if (['lock.paused-owner', 'http.slow-loris', 'stop.stubborn-service', 'leftovers.killed-mid-stop'].includes(c.id) || c.group === 'Crash points') return 'b';
   if (['lock.clock-jump', 'bad-state.stranger-owner-too', 'soak.status-and-restarts', 'lock.dead-owner', 'lock.orphan-dir'].includes(c.id) || c.group === 'Security') return 'c';
   return 'a';
 }

@@ -35,9 +35,18 @@ export function registryPath(instanceDir: string): string {
   return serviceFiles(instanceDir).servicesFile;
 }
 
-/** Keeps `services.json` in step with the live process groups of one supervisor. */
+/**
+ * Keeps `services.json` in step with the live process groups of one
+ * supervisor. A new group is saved at once (a daemon killed right after must
+ * not lose it); removals are saved together once the current burst is over
+ * (a thousand services stopping write the file once, not a thousand times:
+ * a dead group left listed a moment longer is harmless, its identity is
+ * checked before any signal).
+ */
 export class ServiceRegistry {
   private readonly records = new Map<number, ServiceRecord>();
+  private pendingSave: NodeJS.Immediate | null = null;
+  private ownerStart: string | null | undefined;
 
   constructor(
     readonly file: string,
@@ -57,25 +66,34 @@ export class ServiceRegistry {
 
   /** Forgets a group once none of its processes is left. */
   remove(pid: number): void {
-    if (this.records.delete(pid)) this.save();
+    if (this.records.delete(pid)) this.pendingSave ??= setImmediate(() => this.save());
   }
 
   /** Removes the file (every group is gone). */
   clear(): void {
     this.records.clear();
+    this.cancelPending();
     unlinkQuiet(this.file);
   }
 
+  private cancelPending(): void {
+    if (this.pendingSave !== null) clearImmediate(this.pendingSave);
+    this.pendingSave = null;
+  }
+
   private save(): void {
+    this.cancelPending();
+    this.ownerStart ??= processStartTime(process.pid);
     const content: RegistryFile = {
       version: 1,
-      owner: { pid: process.pid, startTime: processStartTime(process.pid) },
+      owner: { pid: process.pid, startTime: this.ownerStart },
       bootId: bootId(),
       services: [...this.records.values()],
     };
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      writeFileAtomic(this.file, `${JSON.stringify(content, null, 2)}\n`);
+      // Not fsynced: after a crash of the machine the file is from another boot, and ignored.
+      writeFileAtomic(this.file, `${JSON.stringify(content)}\n`, 0o600, { durable: false });
     } catch (err) {
       // Not fatal to the services; only orphan cleanup after a crash suffers.
       this.onError(`recording service processes in ${this.file}: ${(err as Error).message}`);

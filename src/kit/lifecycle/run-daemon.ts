@@ -10,6 +10,7 @@ import { readMetadata, removeMetadata, writeMetadata, type Metadata } from '../s
 import type { InstancePaths } from '../state/paths.js';
 import { bootId, processStartTime } from '../process/process-info.js';
 import type { ReadyPipe } from './ready-pipe.js';
+import { REAP_GRACE_MS, reapInDaemon } from './reap.js';
 import { hostsFor } from '../server/guard.js';
 import { listen, type Listening } from '../server/listen.js';
 import { selfQuery } from '../server/self-query.js';
@@ -75,6 +76,12 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   for (const sig of STOP_SIGNALS) {
     process.on(sig, () => {
       if (sig === 'SIGTERM' && options.fault === 'ignore-sigterm') return log.line('ignoring SIGTERM (test fault)');
+      // A second stop signal (Ctrl-C again) escalates: SIGKILL what is left; the teardown still cleans up.
+      if (stopper.signal.aborted) {
+        exitCode = 130;
+        log.line(`received ${sig} again: killing what is still running`);
+        return void reapInDaemon(def.reap, { paths, graceMs: 0, log: log.line });
+      }
       requestStop(`received ${sig}`);
     });
   }
@@ -117,6 +124,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     if (!app?.reload || state === undefined) return log.line('SIGHUP: nothing to reload');
     try {
       log.line(`reloaded: ${await app.reload(state, ctx)}`);
+      if (metadata) writeMetadata(paths.metadataFile, (metadata = { ...metadata, stopTimeoutMs: stopTimeoutMs(app, state) }));
     } catch (err) {
       log.line(`reload failed, keeping the running configuration: ${(err as Error).message}`);
     }
@@ -129,6 +137,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
       onCompromised: (err) => requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
     });
     await fault('after-lock');
+    await reapInDaemon(def.reap, { paths, graceMs: REAP_GRACE_MS, log: log.line });
     throwIfStopping(stopper.signal);
     // yoga and graphql are compiled only by the daemon that won the lock (a
     // losing racer has exited by now), while the tool's code loads.
@@ -181,6 +190,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
       projectDir: paths.projectDir,
       logFile: paths.logFile,
       foreground: options.foreground,
+      stopTimeoutMs: stopTimeoutMs(app, started),
     };
     writeMetadata(paths.metadataFile, metadata);
     await fault('after-metadata');
@@ -222,6 +232,10 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   await teardown();
   log.line(`stopped (exit ${exitCode})`);
   return exitCode;
+
+  function stopTimeoutMs(a: DaemonApp<S>, s: S): number {
+    return (options.drainMs ?? 5_000) + (a.stopBudgetMs?.(s) ?? 0);
+  }
 
   async function teardown() {
     for (const stop of subscriptions) stop();

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter, splitLines } from './line-splitter.js';
 import { readLastLines } from './tail-lines.js';
-import { pollUntil } from '../wait.js';
+import { pollUntil } from '../../kit/poll.js';
 
 /** Size-based rotation: start a new file past maxBytes, keep `keep` old ones. */
 export interface LogRotation {

@@ -22,6 +22,7 @@ export async function startFromArgs(args: Args, ctx: CommandContext): Promise<St
     env: daemonEnv(ctx.def.name, ctx.env),
     waitTimeoutMs: timeout,
     extraSelection: ctx.extensions.status?.selection,
+    reap: ctx.def.reap,
     signal: ctx.signal,
   });
 }
