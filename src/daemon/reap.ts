@@ -11,10 +11,10 @@ const NAMED = 10;
  */
 export const reapServices: ReapHook = async ({ paths, graceMs, log }) => {
   const result = await reapOrphans(paths.dir, { timeoutMs: graceMs, log });
-  const services = [...(result.byService ?? new Map<string, number[]>())];
+  const services = [...result.byService];
   const named = services.slice(0, NAMED).map(([name, pids]) => `${name} (pid ${pids.join(', ')})`);
   if (services.length > NAMED) named.push(`and ${services.length - NAMED} more services`);
   const n = result.killed.length;
   const summary = n ? `stopped ${n} service process${n === 1 ? '' : 'es'} left running: ${named.join(', ')}` : '';
-  return { stopped: n, summary, survivors: result.survivors ?? [] };
+  return { stopped: n, summary, survivors: result.survivors };
 };

@@ -25,9 +25,9 @@ export interface ReapResult {
   /** Pids that were signalled. */
   killed: number[];
   /** The pids signalled per service name, in the order of services.json. */
-  byService?: Map<string, number[]>;
+  byService: Map<string, number[]>;
   /** Pids still alive after SIGKILL (the file is kept for another try). */
-  survivors?: number[];
+  survivors: number[];
   /** True when the supervisor that wrote the file is still alive: nothing was touched. */
   ownerAlive?: boolean;
 }
@@ -45,13 +45,13 @@ export async function reapOrphans(instanceDir: string, options: ReapOptions = {}
   const registry = readRegistry(file);
   if (registry === null) {
     unlinkQuiet(file);
-    return { killed: [] };
+    return { killed: [], byService: new Map(), survivors: [] };
   }
   const { owner } = registry;
   if (owner.pid !== process.pid && identify({ ...owner, bootId: registry.bootId }) === 'same') {
     // A live supervisor still owns these: killing them would only make it restart them.
     options.log?.(`services.json belongs to live process ${owner.pid}; leaving its services alone`);
-    return { killed: [], ownerAlive: true };
+    return { killed: [], byService: new Map(), survivors: [], ownerAlive: true };
   }
   const signalled = new Map<number, { startTime: string; name: string }>();
   const sweep = (signal: NodeJS.Signals): ProcStat[] => {

@@ -108,6 +108,8 @@ export class ProcessTable {
     } finally {
       this.looping = false;
     }
+    // A waiter may have come in while the last round's answer was being awaited.
+    if (this.waiters.size > 0) void this.loop();
   }
 
   // One look at every waiter; true when none is left.
