@@ -33,10 +33,10 @@ export async function reapLeftovers(load: ReapLoader | undefined, ctx: ReapConte
  * (or, escalating on a second stop signal, this daemon's own children at
  * once). Never throws: the outcome goes to the log.
  */
-export async function reapInDaemon(load: ReapLoader | undefined, ctx: ReapContext & { log: (line: string) => void }): Promise<void> {
+export async function reapInDaemon(load: ReapLoader | undefined, ctx: ReapContext & { log: (line: string) => void; why: string }): Promise<void> {
   try {
     const report = await reapLeftovers(load, ctx);
-    if (report?.stopped) ctx.log(report.summary);
+    if (report?.stopped) ctx.log(`${report.summary} (${ctx.why})`);
   } catch (err) {
     ctx.log((err as Error).message);
   }

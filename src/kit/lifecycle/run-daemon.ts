@@ -80,7 +80,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
       if (stopper.signal.aborted) {
         exitCode = 130;
         log.line(`received ${sig} again: killing what is still running`);
-        return void reapInDaemon(def.reap, { paths, graceMs: 0, log: log.line });
+        return void reapInDaemon(def.reap, { paths, graceMs: 0, log: log.line, why: `received ${sig} twice` });
       }
       requestStop(`received ${sig}`);
     });
@@ -137,7 +137,7 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
       onCompromised: (err) => requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
     });
     await fault('after-lock');
-    await reapInDaemon(def.reap, { paths, graceMs: REAP_GRACE_MS, log: log.line });
+    await reapInDaemon(def.reap, { paths, graceMs: REAP_GRACE_MS, log: log.line, why: 'left by a killed daemon' });
     throwIfStopping(stopper.signal);
     // yoga and graphql are compiled only by the daemon that won the lock (a
     // losing racer has exited by now), while the tool's code loads.

@@ -80,7 +80,6 @@ export async function reapOrphans(instanceDir: string, options: ReapOptions = {}
   for (const record of registry.services) byService.set(record.name, []);
   for (const [pid, { name }] of signalled) byService.get(name)?.push(pid);
   for (const [name, pids] of byService) if (pids.length === 0) byService.delete(name);
-  if (killed.length > 0) options.log?.(`stopped ${killed.length} leftover service process(es): ${killed.join(', ')}`);
   // Kept while something survived; and a successor's own file is never removed.
   if (left.length === 0 && sameOwner(readRegistry(file), registry)) unlinkQuiet(file);
   return { killed, byService, survivors: left.map((p) => p.pid) };

@@ -60,6 +60,8 @@ export interface ProcessTableOptions {
 export class ProcessTable {
   private scan: Scan | null = null;
   private scanMs = 0;
+  /** How many /proc scans were made (what sharing saves shows here). */
+  scans = 0;
   private readonly waiters = new Set<Waiter>();
   private looping = false;
   private readonly maxAgeMs: number;
@@ -165,6 +167,7 @@ export class ProcessTable {
       push(bySession, p.sid, p);
     }
     this.scanMs = performance.now() - at;
+    this.scans += 1;
     this.scan = { at, byGroup, bySession };
     return this.scan;
   }

@@ -96,3 +96,10 @@ test('parseMetadata refuses pids that cannot be a daemon', () => {
 test('parseMetadata refuses ports out of range', () => {
   for (const port of [0, -1, 65536, 80.5]) assert.match(invalid(text({ port })), /out of range/, String(port));
 });
+
+test('stopTimeoutMs: absent (an older daemon) reads as null; a negative or non-finite one is refused', () => {
+  const { stopTimeoutMs: _, ...older } = VALID;
+  const read = parseMetadata(JSON.stringify(older));
+  assert.equal(read.kind === 'ok' && read.metadata.stopTimeoutMs, null);
+  assert.match(invalid(text({ stopTimeoutMs: -1 })), /stopTimeoutMs -1 is not a duration/);
+});
