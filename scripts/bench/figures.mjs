@@ -11,6 +11,7 @@ import {
   readMeta, rssMiB, termTend, runNode, sandbox, sleep, spawnHelper, startTend, stopTend, summary, tend, track, until, wallMs,
 } from './lib.mjs';
 import { figWatchCost, figWatchLatency } from './watch.mjs';
+import { figStopServices } from './stop-services.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -595,4 +596,5 @@ export const FIGURES = {
   logs: figLogs,
   'watch-cost': figWatchCost,
   'watch-latency': figWatchLatency,
+  'stop-services': figStopServices,
 };
