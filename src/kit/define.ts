@@ -17,7 +17,7 @@ export interface DaemonDefinition<S = unknown> {
    * processes, as the tool recorded them), loaded lazily and kept small: the
    * kit calls it wherever it cleans a dead daemon's state (`stop`,
    * `stop --force`, a failed `start`, and a new daemon or `run` before it
-   * starts), and in the daemon itself on a second stop signal (graceMs 0).
+   * starts), and in the daemon itself on a second SIGINT while it stops (graceMs 0).
    */
   reap?: () => Promise<ReapHook>;
 }

@@ -76,8 +76,9 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
   for (const sig of STOP_SIGNALS) {
     process.on(sig, () => {
       if (sig === 'SIGTERM' && options.fault === 'ignore-sigterm') return log.line('ignoring SIGTERM (test fault)');
-      // A second stop signal (Ctrl-C again) escalates: SIGKILL what is left; the teardown still cleans up.
-      if (stopper.signal.aborted) {
+      // Ctrl-C again while stopping escalates: SIGKILL what is left; the teardown still cleans up.
+      // Only SIGINT: a second `stop` (SIGTERM) must not turn a graceful stop into a kill.
+      if (stopper.signal.aborted && sig === 'SIGINT') {
         exitCode = 130;
         log.line(`received ${sig} again: killing what is still running`);
         return void reapInDaemon(def.reap, { paths, graceMs: 0, log: log.line, why: `received ${sig} twice` });

@@ -10,7 +10,7 @@ export const STATUS_EXIT = { running: 0, stale: 1, stopped: 3, unknown: 4 } as c
 export default async function status(args: Args, ctx: CommandContext): Promise<number> {
   if (args.watch) return (await import('./status-watch.js')).default(args, ctx).catch(unsafeAsUnknown);
   const ext = ctx.extensions.status;
-  const state = await probeDaemon(ctx.paths, { extraSelection: ext?.selection }).catch(unsafeAsUnknown);
+  const state = await probeDaemon(ctx.paths, { extraSelection: ext?.selection, signal: ctx.signal }).catch(unsafeAsUnknown);
   if (ctx.json) {
     ctx.out(JSON.stringify(stateJson(state, ext)) + '\n');
     return STATUS_EXIT[state.state];
