@@ -41,3 +41,20 @@ export async function reapInDaemon(load: ReapLoader | undefined, ctx: ReapContex
     ctx.log((err as Error).message);
   }
 }
+
+/**
+ * What a daemon does on SIGINT while it is already stopping (Ctrl-C twice in
+ * `run`): the first time, SIGKILL its children at once through the reap
+ * hook, so the teardown under way finishes and still cleans up; the next
+ * time, or with no hook to call, exit 130 at once.
+ */
+export function escalation(load: ReapLoader | undefined, paths: ReapContext['paths'], log: (line: string) => void): () => void {
+  let escalated = false;
+  return () => {
+    // The daemon's own shutdown path: the user insisted, nothing is left to wait for.
+    if (escalated || load === undefined) process.exit(130);
+    escalated = true;
+    log('interrupted again: killing what is still running');
+    void reapInDaemon(load, { paths, graceMs: 0, log, why: 'interrupted twice' });
+  };
+}

@@ -10,7 +10,7 @@ import { readMetadata, removeMetadata, writeMetadata, type Metadata } from '../s
 import type { InstancePaths } from '../state/paths.js';
 import { bootId, processStartTime } from '../process/process-info.js';
 import type { ReadyPipe } from './ready-pipe.js';
-import { REAP_GRACE_MS, reapInDaemon } from './reap.js';
+import { escalation, REAP_GRACE_MS, reapInDaemon } from './reap.js';
 import { hostsFor } from '../server/guard.js';
 import { listen, type Listening } from '../server/listen.js';
 import { selfQuery } from '../server/self-query.js';
@@ -73,16 +73,12 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     log.line(`stopping: ${why}`);
     stopper.abort();
   };
+  const escalate = escalation(def.reap, paths, log.line);
   for (const sig of STOP_SIGNALS) {
     process.on(sig, () => {
       if (sig === 'SIGTERM' && options.fault === 'ignore-sigterm') return log.line('ignoring SIGTERM (test fault)');
-      // Ctrl-C again while stopping escalates: SIGKILL what is left; the teardown still cleans up.
-      // Only SIGINT: a second `stop` (SIGTERM) must not turn a graceful stop into a kill.
-      if (stopper.signal.aborted && sig === 'SIGINT') {
-        exitCode = 130;
-        log.line(`received ${sig} again: killing what is still running`);
-        return void reapInDaemon(def.reap, { paths, graceMs: 0, log: log.line, why: `received ${sig} twice` });
-      }
+      // Only SIGINT escalates (Ctrl-C twice): a second `stop` must not turn a graceful stop into a kill.
+      if (stopper.signal.aborted && sig === 'SIGINT') return void ((exitCode = 130), escalate());
       requestStop(`received ${sig}`);
     });
   }
@@ -118,14 +114,16 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     foreground: options.foreground,
     log: log.line,
     output: log.output,
-    notifyChange: () => changes.emit('change'),
+    notifyChange: () => {
+      changes.emit('change');
+      republishStopBudget();
+    },
     signal: stopper.signal,
   };
   async function reload() {
     if (!app?.reload || state === undefined) return log.line('SIGHUP: nothing to reload');
     try {
       log.line(`reloaded: ${await app.reload(state, ctx)}`);
-      if (metadata) writeMetadata(paths.metadataFile, (metadata = { ...metadata, stopTimeoutMs: stopTimeoutMs(app, state) }));
     } catch (err) {
       log.line(`reload failed, keeping the running configuration: ${(err as Error).message}`);
     }
@@ -236,6 +234,18 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
 
   function stopTimeoutMs(a: DaemonApp<S>, s: S): number {
     return (options.drainMs ?? 5_000) + (a.stopBudgetMs?.(s) ?? 0);
+  }
+
+  // A change (a reload, by SIGHUP or the API) may change the stop budget; never once stopping (teardown removes the file).
+  function republishStopBudget(): void {
+    if (!metadata || !app || state === undefined || stopper.signal.aborted) return;
+    const next = stopTimeoutMs(app, state);
+    if (next === metadata.stopTimeoutMs) return;
+    try {
+      writeMetadata(paths.metadataFile, (metadata = { ...metadata, stopTimeoutMs: next }));
+    } catch (err) {
+      log.line(`publishing the stop budget in ${paths.metadataFile}: ${(err as Error).message}`);
+    }
   }
 
   async function teardown() {
