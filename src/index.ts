@@ -4,7 +4,7 @@
  * run, status, stop, restart, logs, ls, completion, and the detached daemon itself).
  */
 export { defineDaemon } from './kit/define.js';
-export type { DaemonApp, DaemonContext, DaemonDefinition, EndpointDefaults, ValidateContext } from './kit/define.js';
+export type { DaemonApp, DaemonContext, DaemonDefinition, EndpointDefaults, ReapContext, ReapHook, ReapReport, ValidateContext } from './kit/define.js';
 export { main } from './kit/main.js';
 export type { CliExtensions, CommandSpec, CommandHandler, CommandContext, OptionSpec, Args } from './kit/cli/spec.js';
 export { DaemonError, InputError, TimeoutError } from './kit/errors.js';
@@ -19,6 +19,10 @@ export { graphqlRequest } from './kit/client/graphql-request.js';
 export { askDaemon, subscribeDaemon, type DaemonTarget, type AskOptions } from './kit/client/ask-daemon.js';
 export { ANSWER_TIMEOUT_MS } from './kit/client/deadline.js';
 export { EXIT } from './kit/exit-codes.js';
+export { pollUntil } from './kit/poll.js';
+export type { PollOptions, PollOutcome } from './kit/poll.js';
+export { identify } from './kit/process/identify.js';
+export type { Identity, ProcessRecord } from './kit/process/identify.js';
 export { subscribe } from './kit/client/subscribe.js';
 export { instancePaths, stateRoot, findProjectDir } from './kit/state/paths.js';
 export type { InstancePaths } from './kit/state/paths.js';

@@ -10,4 +10,5 @@ export const tend = defineDaemon({
   version: tendVersion(),
   projectMarkers: PROJECT_MARKERS,
   load: async () => (await import('./daemon/tend-app.js')).tendApp,
+  reap: async () => (await import('./daemon/reap.js')).reapServices,
 });

@@ -11,6 +11,7 @@ import {
   readMeta, rssMiB, termTend, runNode, sandbox, sleep, spawnHelper, startTend, stopTend, summary, tend, track, until, wallMs,
 } from './lib.mjs';
 import { figWatchCost, figWatchLatency } from './watch.mjs';
+import { figStopServices } from './stop-services.mjs';
 
 import { figLogRead } from './log-read.mjs';
 
@@ -598,4 +599,5 @@ export const FIGURES = {
   'watch-cost': figWatchCost,
   'watch-latency': figWatchLatency,
   'logs-read': (ctx) => figLogRead(ctx, row),
+  'stop-services': figStopServices,
 };

@@ -13,6 +13,7 @@ import { inputCases } from './inputs.mjs';
 import { soakCase } from './soak.mjs';
 import { epipeRun, hangupRun } from './terminal.mjs';
 import { frozenDaemon } from './frozen.mjs';
+import { leftoverCases } from './leftovers.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
 export { KNOWN } from './known.mjs';
@@ -27,6 +28,7 @@ export const CASES = [
   concurrentStarts,
   mixedStorm,
   ...crashCases,
+  ...leftoverCases,
   readOnlyRoot,
   readOnlyStale,
   readOnlyUnderDaemon,
@@ -69,7 +71,7 @@ export const CASES = [
 // that mostly wait (a SIGSTOPped daemon, slow-loris, clock jumps, the soak),
 // each followed by shorter groups to balance the lanes.
 function laneOf(c) {
-  if (['lock.paused-owner', 'http.slow-loris'].includes(c.id) || c.group === 'Crash points') return 'b';
+  if (['lock.paused-owner', 'http.slow-loris', 'stop.stubborn-service', 'leftovers.killed-mid-stop'].includes(c.id) || c.group === 'Crash points') return 'b';
   if (['lock.clock-jump', 'bad-state.stranger-owner-too', 'soak.status-and-restarts', 'lock.dead-owner', 'lock.orphan-dir'].includes(c.id) || c.group === 'Security') return 'c';
   return 'a';
 }

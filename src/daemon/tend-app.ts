@@ -18,8 +18,8 @@ export interface TendState {
 }
 
 /**
- * tend's daemon side: reads the project's services, reaps what a killed
- * daemon left behind, and supervises them. The supervisor and GraphQL code
+ * tend's daemon side: reads the project's services and supervises them
+ * (what a killed daemon left behind is reaped by the kit first, see reap.ts). The supervisor and GraphQL code
  * load inside start(), so `start`'s validation pays only for the config.
  */
 export const tendApp: DaemonApp<TendState> = {
@@ -33,7 +33,7 @@ export const tendApp: DaemonApp<TendState> = {
   },
   async start(ctx) {
     // Together: each import is a file to read and compile, and start waits on all.
-    const [{ loadConfigWithSource, diffConfigs }, { Supervisor, reapOrphans }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
+    const [{ loadConfigWithSource, diffConfigs }, { Supervisor }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
       import('../services/config/index.js'),
       import('../services/supervisor.js'),
       import('./schema.js'),
@@ -42,8 +42,6 @@ export const tendApp: DaemonApp<TendState> = {
     const { config, source } = loadConfigWithSource(ctx.projectDir);
     // `run` printed them already (validate), and its log is that same terminal.
     if (!ctx.foreground) logWarnings(ctx, config);
-    const reaped = await reapOrphans(ctx.paths.dir, { log: ctx.log });
-    if (reaped.killed.length) ctx.log(`stopped ${reaped.killed.length} service process(es) left by a killed daemon: ${reaped.killed.join(', ')}`);
     const supervisor = new Supervisor(config, {
       instanceDir: ctx.paths.dir,
       // tend's own files (state, logs) never trigger a watch.
@@ -79,6 +77,7 @@ export const tendApp: DaemonApp<TendState> = {
   async stop(state) {
     await state.supervisor.close();
   },
+  stopBudgetMs: (state) => state.supervisor.stopBudgetMs(),
   resolvers: (state) => state.resolvers,
   async reload(state) {
     const diff = await state.reload();

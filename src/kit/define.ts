@@ -12,6 +12,35 @@ export interface DaemonDefinition<S = unknown> {
    * validation import it, so `status` never pays for the tool's code or yoga.
    */
   load: () => Promise<DaemonApp<S>>;
+  /**
+   * Stops what a daemon that is gone left running (the tool's own child
+   * processes, as the tool recorded them), loaded lazily and kept small: the
+   * kit calls it wherever it cleans a dead daemon's state (`stop`,
+   * `stop --force`, a failed `start`, and a new daemon or `run` before it
+   * starts), and in the daemon itself on a second SIGINT while it stops (graceMs 0).
+   */
+  reap?: () => Promise<ReapHook>;
+}
+
+/** Stops the leftovers of a daemon that is gone (or, escalating, of this very daemon). */
+export type ReapHook = (ctx: ReapContext) => Promise<ReapReport>;
+
+/** What a reap is told. */
+export interface ReapContext {
+  paths: InstancePaths;
+  /** Between SIGTERM and SIGKILL; 0: SIGKILL at once. */
+  graceMs: number;
+  log?: (line: string) => void;
+}
+
+/** What a reap did. */
+export interface ReapReport {
+  /** How many processes it signalled (0: nothing was left). */
+  stopped: number;
+  /** One line naming what was stopped, for the user (empty when nothing was). */
+  summary: string;
+  /** Pids still alive after SIGKILL (stuck in the kernel): the kit reports failure. */
+  survivors: number[];
 }
 
 /** Everything a tool's daemon does beyond the kit's lifecycle. */
@@ -35,6 +64,11 @@ export interface DaemonApp<S = unknown> {
   settle?: (state: S, ctx: DaemonContext) => Promise<void>;
   /** Stops the tool's work; runs after the endpoint stopped accepting. */
   stop: (state: S, ctx: DaemonContext) => Promise<void>;
+  /**
+   * The longest `stop` may take (e.g. the services' stop timeouts along the
+   * stop order). Published in daemon.json, so a plain `stop` waits for it.
+   */
+  stopBudgetMs?: (state: S) => number;
   /** SIGHUP: re-read configuration. Returns a one-line summary for the log. Never exits. */
   reload?: (state: S, ctx: DaemonContext) => Promise<string>;
   /** Lines the tool could not store (its own logs on a full disk), added to the status's `droppedLines`. */

@@ -26,8 +26,10 @@ export async function main(
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
-    // First Ctrl-C: let a waiting command finish cleanly; second: give up.
-    if (++interrupts > 1) process.exit(130);
+    // First Ctrl-C: let a waiting command finish cleanly; second: give up,
+    // unless the command handles SIGINT itself: `run` (the daemon in the
+    // foreground) escalates and still cleans up its children and state.
+    if (++interrupts > 1 && process.listenerCount('SIGINT') === 1) process.exit(130);
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);

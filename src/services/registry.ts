@@ -36,11 +36,20 @@ export function registryPath(instanceDir: string): string {
   return serviceFiles(instanceDir).servicesFile;
 }
 
-/** Keeps `services.json` in step with the live process groups of one supervisor. */
+/**
+ * Keeps `services.json` in step with the live process groups of one
+ * supervisor. A new group is saved at once (a daemon killed right after must
+ * not lose it); removals are saved together once the current burst is over
+ * (a thousand services stopping write the file once, not a thousand times:
+ * a dead group left listed a moment longer is harmless, its identity is
+ * checked before any signal).
+ */
 export class ServiceRegistry {
   private readonly records = new Map<number, ServiceRecord>();
   /** Set while the file could not be written: the next attempt, on a timer (nothing else may come to retry it). */
   private retry: { timer: NodeJS.Timeout; delayMs: number; since: Date } | null = null;
+  private pendingSave: NodeJS.Immediate | null = null;
+  private ownerStart: string | null | undefined;
 
   constructor(
     readonly file: string,
@@ -60,7 +69,7 @@ export class ServiceRegistry {
 
   /** Forgets a group once none of its processes is left. */
   remove(pid: number): void {
-    if (this.records.delete(pid)) this.save();
+    if (this.records.delete(pid)) this.pendingSave ??= setImmediate(() => this.save());
   }
 
   /** Removes the file (every group is gone). */
@@ -68,24 +77,33 @@ export class ServiceRegistry {
     this.records.clear();
     if (this.retry) clearTimeout(this.retry.timer);
     this.retry = null;
+    this.cancelPending();
     unlinkQuiet(this.file);
   }
 
+  private cancelPending(): void {
+    if (this.pendingSave !== null) clearImmediate(this.pendingSave);
+    this.pendingSave = null;
+  }
+
   private save(): void {
+    this.cancelPending();
     if (this.retry) return; // the timer writes the latest records
     this.trySave(DEFAULT_WRITE_RETRY.retryMs);
   }
 
   private trySave(delayMs: number): void {
+    this.ownerStart ??= processStartTime(process.pid);
     const content: RegistryFile = {
       version: 1,
-      owner: { pid: process.pid, startTime: processStartTime(process.pid) },
+      owner: { pid: process.pid, startTime: this.ownerStart },
       bootId: bootId(),
       services: [...this.records.values()],
     };
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      writeFileAtomic(this.file, `${JSON.stringify(content, null, 2)}\n`);
+      // Not fsynced: after a crash of the machine the file is from another boot, and ignored.
+      writeFileAtomic(this.file, `${JSON.stringify(content)}\n`, 0o600, { durable: false });
     } catch (err) {
       // Not fatal to the services; only orphan cleanup after a crash suffers
       // meanwhile. Said once, then retried with backoff until it works.

@@ -9,6 +9,7 @@ import type { LogWriter } from './log/log-writer.js';
 import type { ServiceLineKind } from './log/log-format.js';
 import { runProbe, type ProbeResult } from './probes.js';
 import type { ServiceRegistry } from './registry.js';
+import type { ProcessTable } from './process/process-table.js';
 import { describeExit, ServiceProcess } from './process/service-process.js';
 import type { ReadyProbe, ServiceConfig, ServiceEvent, ServiceInfo, ServiceState } from './types.js';
 import { delay } from './wait.js';
@@ -23,6 +24,8 @@ export interface RunnerContext {
   registry: ServiceRegistry;
   /** Absolute dirs a `watch:` never looks into (tend's state). */
   watchIgnore: readonly string[];
+  /** One /proc scan per poll for every group. */
+  table: ProcessTable;
   log: (line: string) => void;
   output?: ServiceOutput;
   emit: (runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null) => void;
@@ -137,7 +140,9 @@ export class ServiceRunner {
     const current = this.current;
     if (current !== null && !current.exited) {
       const { name, stopSignal, stopTimeoutMs } = this.config;
-      if ((await current.terminate()) === 'killed') this.ctx.log(`[${name}] still running ${stopTimeoutMs} ms after ${stopSignal}: killed`);
+      const how = await current.terminate();
+      if (how === 'killed') this.ctx.log(`[${name}] still running ${stopTimeoutMs} ms after ${stopSignal}: killed`);
+      if (how === 'stuck') this.ctx.log(`[${name}] still running after SIGKILL (stuck in the kernel?); left in services.json`);
     }
     await this.leftovers;
     if (this.wanted) return; // requested again while stopping: the supervisor takes it from here
@@ -153,7 +158,7 @@ export class ServiceRunner {
     this.probeGaveUp = false;
     this.probeError = null;
     const output = ctx.output === undefined ? undefined : (kind: ServiceLineKind, text: string, at: { time: number; run: number }) => ctx.output?.(config.name, kind, text, at);
-    const deps = { env: ctx.env, registry: ctx.registry, writer: this.writer, clock: ctx.clock, output };
+    const deps = { env: ctx.env, registry: ctx.registry, table: ctx.table, writer: this.writer, clock: ctx.clock, output };
     const outcome = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal));
     if (!outcome.ok) {
       const { reason } = outcome;

@@ -12,6 +12,7 @@ import { stopLevels, withDependencies } from './dependency-graph.js';
 import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log/log-writer.js';
 import { ServiceRegistry, registryPath } from './registry.js';
 import { serviceFiles } from '../kit/state/paths.js';
+import { ProcessTable } from './process/process-table.js';
 import { ServiceRunner, type RunnerContext, type ServiceOutput } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
 import { settle } from './settle.js';
@@ -21,6 +22,9 @@ import { waitForReady } from './wait-ready.js';
 export { reapOrphans, type ReapOptions, type ReapResult } from './process/orphans.js';
 /** The error waitReady rejects with (code SERVICE_FAILED). */
 export { ServiceFailedError } from './wait-ready.js';
+
+/** What each batch of the stop order gets beyond its stop timeout, for SIGKILL to take effect. */
+const KILL_ALLOWANCE_MS = 1_000;
 
 /** How a Supervisor is set up; everything but instanceDir has a default. */
 export interface SupervisorOptions {
@@ -66,6 +70,7 @@ export class Supervisor {
       clock: options.clock ?? Date.now,
       registry: this.registry,
       watchIgnore: options.watchIgnore ?? [options.instanceDir],
+      table: new ProcessTable(),
       log,
       output: options.output,
       emit: (runner, kind, message) => this.emit(runner, kind, message),
@@ -90,6 +95,17 @@ export class Supervisor {
     for (const batch of stopLevels(this.config.services, targets)) {
       await Promise.all(batch.map((name) => this.runner(name).stop()));
     }
+  }
+
+  /**
+   * The longest stop() of every service may take: the stop order's batches
+   * run one after the other, each as long as its slowest service's stop
+   * timeout, plus a second per batch for SIGKILL to take effect.
+   */
+  stopBudgetMs(): number {
+    const timeouts = new Map(this.config.services.map((s) => [s.name, s.stopTimeoutMs]));
+    const batches = stopLevels(this.config.services, [...this.runners.keys()]);
+    return batches.reduce((sum, batch) => sum + Math.max(0, ...batch.map((name) => timeouts.get(name) ?? 0)) + KILL_ALLOWANCE_MS, 0);
   }
 
   /** Stops then starts the named services (default all). */

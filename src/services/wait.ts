@@ -1,34 +1,12 @@
 /**
  * Small waiting helpers for the supervisor: every wait has a deadline and
- * gives up at once when its AbortSignal fires.
+ * gives up at once when its AbortSignal fires (polling: kit/poll.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
 export async function delay(ms: number, signal?: AbortSignal): Promise<void> {
   await sleep(Math.max(0, ms), undefined, signal === undefined ? undefined : { signal });
-}
-
-/** Options of pollUntil. */
-export interface PollOptions {
-  timeoutMs: number;
-  intervalMs?: number;
-  signal?: AbortSignal;
-}
-
-/**
- * Calls `check` until it returns true (→ true) or `timeoutMs` passes (→ false).
- * For conditions no event announces, such as a process group becoming empty.
- */
-export async function pollUntil(check: () => boolean, options: PollOptions): Promise<boolean> {
-  const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 25;
-  for (;;) {
-    if (check()) return true;
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    await delay(Math.min(interval, left), options.signal);
-  }
 }
 
 /** A signal that aborts when `parent` does or after `timeoutMs`; call dispose() when done. */

@@ -12,7 +12,7 @@ import { groupMembers, killQuiet } from '../../src/services/process/process-grou
 import { Supervisor, type SupervisorOptions } from '../../src/services/supervisor.js';
 import { parseServiceLine } from '../../src/services/log/log-format.js';
 import type { ProbeTiming, ProjectConfig, ReadyProbe, ServiceConfig } from '../../src/services/types.js';
-import { pollUntil } from '../../src/services/wait.js';
+import { pollUntil } from '../../src/kit/poll.js';
 
 /** Generous deadline for anything a test awaits. */
 export const DEADLINE_MS = 15_000;
@@ -123,7 +123,7 @@ export function isDead(pid: number): boolean {
 
 /** Waits for processes that are not our children to be gone; nothing announces that, so poll. */
 export function waitDead(pids: number[], timeoutMs = DEADLINE_MS): Promise<boolean> {
-  return pollUntil(() => pids.every(isDead), { timeoutMs, intervalMs: 20 });
+  return pollUntil(() => pids.every(isDead), { timeoutMs, intervalMs: 20 }).then((o) => o.kind === 'done');
 }
 
 /** The output a service log holds, as the service printed it: stamps removed, run markers dropped, each line ending in '\n'. */

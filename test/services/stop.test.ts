@@ -89,3 +89,14 @@ test('a stopped service is never restarted by its policy', async (t) => {
   assert.equal(sup.get('loop')!.restarts, restarts);
   assert.equal(sup.get('loop')!.pid, null);
 });
+
+test('the stop budget sums the slowest stop timeout of each batch of the stop order', (t) => {
+  const flat = supervise(t, [service('a', 'sleep 1', { stopTimeoutMs: 2_000 }), service('b', 'sleep 1', { stopTimeoutMs: 7_000 })]);
+  assert.equal(flat.sup.stopBudgetMs(), 7_000 + 1_000, 'one batch: its slowest, plus a second for SIGKILL');
+  const chain = supervise(t, [
+    service('db', 'sleep 1', { stopTimeoutMs: 3_000 }),
+    service('api', 'sleep 1', { stopTimeoutMs: 10_000, dependsOn: { db: 'started' } }),
+    service('web', 'sleep 1', { stopTimeoutMs: 5_000, dependsOn: { api: 'started' } }),
+  ]);
+  assert.equal(chain.sup.stopBudgetMs(), 3_000 + 10_000 + 5_000 + 3 * 1_000);
+});

@@ -92,7 +92,7 @@ export const WAIT_OPTIONS: Record<string, OptionSpec> = {
 
 /** Options of `stop` and `restart`. */
 export const STOP_OPTIONS: Record<string, OptionSpec> = {
-  timeout: { type: 'number', describe: 'seconds to wait for the daemon to exit', default: 10 },
+  timeout: { type: 'number', describe: 'seconds to wait for the daemon to exit (default: what the daemon says its stop needs, at least 10)' },
   force: { type: 'boolean', describe: 'SIGKILL the daemon if it is still alive after --timeout', default: false },
 };
 

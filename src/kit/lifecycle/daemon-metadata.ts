@@ -13,6 +13,8 @@ export interface MetadataInput {
   host: string;
   port: number;
   foreground: boolean;
+  /** How long `stop` should wait for this daemon (its drain plus the tool's stop budget). */
+  stopTimeoutMs: number;
 }
 
 /** The daemon.json this process publishes: every field other processes read about it, in one place. */
@@ -34,5 +36,6 @@ export function buildMetadata(input: MetadataInput): Metadata {
     projectDir: paths.projectDir,
     logFile: paths.logFile,
     foreground: input.foreground,
+    stopTimeoutMs: input.stopTimeoutMs,
   };
 }

@@ -7,6 +7,10 @@ export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
 export interface SignalActions {
   /** Begins a graceful stop; the first call wins. */
   stop: (why: string, exitCode?: number) => void;
+  /** SIGINT while already stopping (Ctrl-C twice in `run`): kill what still runs. */
+  escalate: () => void;
+  /** True once a stop was requested. */
+  stopping: () => boolean;
   /** SIGHUP when detached: re-read the configuration. */
   reload: () => void;
   /** SIGHUP in the foreground: the terminal closed. */
@@ -34,6 +38,8 @@ export function installSignals(actions: SignalActions): () => void {
       sig,
       () => {
         if (sig === 'SIGTERM' && actions.faults.ignoreSigterm) return log('ignoring SIGTERM (test fault)');
+        // Only SIGINT escalates (Ctrl-C twice): a second `stop` must not turn a graceful stop into a kill.
+        if (sig === 'SIGINT' && actions.stopping()) return actions.escalate();
         stop(`received ${sig}`);
       },
     ]),

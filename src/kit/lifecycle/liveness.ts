@@ -1,11 +1,10 @@
-import { statSync } from 'node:fs';
 import { ANSWER_TIMEOUT_MS } from '../client/deadline.js';
 import { graphqlRequest } from '../client/graphql-request.js';
 import { DaemonError } from '../errors.js';
-import { readMetadata, type Metadata } from '../state/metadata.js';
-import { readOwner } from '../state/owner.js';
+import type { Metadata } from '../state/metadata.js';
 import type { InstancePaths } from '../state/paths.js';
-import { inspectProcess, sameBoot } from '../process/process-info.js';
+import { lockedBy, readInstance, type InstanceSnapshot } from '../state/snapshot.js';
+import { daemonRecord, identify } from '../process/identify.js';
 import { STATUS_SELECTION, type LiveStatus } from '../server/status-shape.js';
 
 /** What is known about an instance's daemon. Every state is named. */
@@ -28,6 +27,9 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** More top-level fields to fetch in the same request (a tool's own, e.g. `services { name }`). */
   extraSelection?: string;
+  /** The state files as already read by the caller (default: read now). */
+  snapshot?: InstanceSnapshot;
+  signal?: AbortSignal;
 }
 
 /** What the files and /proc say, before asking the endpoint: `alive` means worth asking. */
@@ -39,17 +41,17 @@ export type LocalState =
  * The daemon's state as far as the metadata, the owner record, the lock and
  * /proc tell (a zombie is dead), with no request. Read-only.
  */
-export function localState(paths: InstancePaths): LocalState {
-  const read = readMetadata(paths.metadataFile);
-  if (read.kind === 'missing') return withoutMetadata(paths);
+export function localState(paths: InstancePaths, snap: InstanceSnapshot = readInstance(paths)): LocalState {
+  const read = snap.metadata;
+  if (read.kind === 'missing') return withoutMetadata(snap);
   if (read.kind === 'invalid') {
-    const owner = readOwner(paths.ownerFile);
-    const pid = owner && identity(owner.pid, owner.processStartTime, owner.bootId) === 'same' ? owner.pid : null;
+    const { owner } = snap;
+    const pid = owner && identify(daemonRecord(owner)) === 'same' ? owner.pid : null;
     const reason = `${paths.metadataFile} is unreadable: ${read.reason}`;
     return { state: 'unknown', reason, metadata: null, confirmedPid: pid };
   }
   const metadata = read.metadata;
-  const who = identity(metadata.pid, metadata.processStartTime, metadata.bootId);
+  const who = identify(daemonRecord(metadata));
   if (who === 'dead') return { state: 'stale', reason: `pid ${metadata.pid} is gone; its state was left behind`, metadata };
   if (who === 'other') {
     const reason = `pid ${metadata.pid} now belongs to another process; the daemon's state was left behind`;
@@ -58,7 +60,7 @@ export function localState(paths: InstancePaths): LocalState {
   // A daemon holds the lock (and its owner record names it) from before it
   // writes metadata until after it removes it. A live pid without it is not
   // this project's daemon, even with the recorded start time: never confirm it.
-  if (!holdsLock(paths, metadata.pid)) {
+  if (!lockedBy(snap, metadata.pid)) {
     if (who === 'same') {
       const reason = `pid ${metadata.pid} is alive but does not hold the lock, so it is not this project's daemon; its state was left behind`;
       return { state: 'stale', reason, metadata };
@@ -73,12 +75,13 @@ export function localState(paths: InstancePaths): LocalState {
  * endpoint's answer. Read-only: creates, deletes and signals nothing.
  */
 export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = {}): Promise<DaemonState> {
-  const local = localState(paths);
+  const local = localState(paths, options.snapshot ?? readInstance(paths));
   if (local.state !== 'alive') return local;
   const { metadata, confirmedPid } = local;
   try {
     const data = await graphqlRequest<StatusAnswer>(metadata, statusQuery(options.extraSelection), {}, {
       timeoutMs: options.timeoutMs ?? ANSWER_TIMEOUT_MS,
+      signal: options.signal,
     });
     const running = runningState(metadata, data);
     if (!running) {
@@ -100,12 +103,12 @@ export async function probeDaemon(paths: InstancePaths, options: ProbeOptions = 
  * `probeDaemon` would confirm that same pid whatever the endpoint answered.
  * Null when only a full probe can tell.
  */
-export function confirmedDaemon(paths: InstancePaths): { pid: number; metadata: Metadata } | null {
-  const read = readMetadata(paths.metadataFile);
+export function confirmedDaemon(snapshot: InstanceSnapshot): { pid: number; metadata: Metadata } | null {
+  const read = snapshot.metadata;
   if (read.kind !== 'ok') return null;
   const { metadata } = read;
-  if (identity(metadata.pid, metadata.processStartTime, metadata.bootId) !== 'same') return null;
-  return holdsLock(paths, metadata.pid) ? { pid: metadata.pid, metadata } : null;
+  if (identify(daemonRecord(metadata)) !== 'same') return null;
+  return lockedBy(snapshot, metadata.pid) ? { pid: metadata.pid, metadata } : null;
 }
 
 /** What the status query returns: the kit's status and a tool's own fields. */
@@ -123,33 +126,12 @@ export function runningState(metadata: Metadata, data: StatusAnswer): Extract<Da
   return { state: 'running', metadata, live, extra };
 }
 
-/** 'same': that very process; 'alive': a live pid we cannot tell apart (no /proc); 'other': pid reused; 'dead'. */
-export function identity(pid: number, startTime: string | null, boot: string | null = null): 'same' | 'alive' | 'other' | 'dead' {
-  const info = inspectProcess(pid);
-  if (!sameBoot(boot)) return info.kind === 'dead' ? 'dead' : 'other';
-  if (info.kind === 'dead') return 'dead';
-  if (startTime === null || info.startTime === null) return 'alive';
-  return info.startTime === startTime ? 'same' : 'other';
-}
-
-function withoutMetadata(paths: InstancePaths): LocalState {
-  const owner = readOwner(paths.ownerFile);
-  if (owner && identity(owner.pid, owner.processStartTime, owner.bootId) === 'same') {
+function withoutMetadata(snap: InstanceSnapshot): LocalState {
+  const { owner } = snap;
+  if (owner && identify(daemonRecord(owner)) === 'same') {
     const reason = `pid ${owner.pid} holds the lock but has not written its metadata (starting or stopping)`;
     return { state: 'unknown', reason, metadata: null, confirmedPid: owner.pid };
   }
-  if (lockPresent(paths)) return { state: 'stale', reason: 'a lock was left by a daemon that is gone', metadata: null };
+  if (snap.locked) return { state: 'stale', reason: 'a lock was left by a daemon that is gone', metadata: null };
   return { state: 'stopped' };
-}
-
-function holdsLock(paths: InstancePaths, pid: number): boolean {
-  return lockPresent(paths) && readOwner(paths.ownerFile)?.pid === pid;
-}
-
-function lockPresent(paths: InstancePaths): boolean {
-  try {
-    return statSync(paths.lockDir).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -6,6 +6,7 @@ import { DaemonError, errnoOf, toDaemonError } from '../errors.js';
 import { createDaemonLog, openLog, type DaemonLog } from '../log/daemon-log.js';
 import { guardTerminal, type Terminal } from '../log/terminal.js';
 import { bootId, processStartTime } from '../process/process-info.js';
+import { escalation, REAP_GRACE_MS, reapInDaemon } from './reap.js';
 import { hostsFor } from '../server/guard.js';
 import { listen, type Listening } from '../server/listen.js';
 import { selfQuery } from '../server/self-query.js';
@@ -72,6 +73,10 @@ class DaemonRun<S> {
   /** Set once the tool's start() resolved: its state, for resolvers, reload and stop. */
   private started: { app: DaemonApp<S>; state: S } | undefined;
   private readonly status: () => LiveStatus;
+  /** A second Ctrl-C while stopping: SIGKILL what still runs (then exit at once). */
+  private readonly escalate: () => void;
+  /** What daemon.json says now (rewritten when the stop budget changes). */
+  private metadata: Metadata | undefined;
 
   constructor(
     private readonly def: DaemonDefinition<S>,
@@ -85,6 +90,7 @@ class DaemonRun<S> {
     this.terminal = guardTerminal((why) => foreground && this.requestStop(`the terminal is gone (${why})`));
     this.log = createDaemonLog({ logFile: paths.logFile, terminal: foreground ? this.terminal : undefined, json: options.json === true, name: def.name });
     this.teardown = new TeardownStack(this.log.line);
+    this.escalate = escalation(def.reap, paths, this.log.line);
     this.status = liveStatus({ def, paths, instanceId: this.instanceId, startedAt: this.startedAt, foreground, requestsServed: () => this.requestsServed,
       droppedLines: () => this.log.droppedLines() + (this.started ? (this.started.app.droppedLines?.(this.started.state) ?? 0) : 0),
     });
@@ -96,7 +102,10 @@ class DaemonRun<S> {
       json: foreground && options.json === true,
       log: this.log.line,
       output: this.log.output,
-      notifyChange: () => this.changes.emit('change'),
+      notifyChange: () => {
+        this.changes.emit('change');
+        this.republishStopBudget();
+      },
       signal: this.stopper.signal,
     };
   }
@@ -207,6 +216,11 @@ class DaemonRun<S> {
         this.requestStop('received SIGHUP: the terminal hung up');
       },
       reload: () => void this.reload(),
+      escalate: () => {
+        this.exitCode = 130;
+        this.escalate();
+      },
+      stopping: () => this.stopper.signal.aborted,
       snapshot: () => {
         const app = this.started ? this.started.app.snapshot?.(this.started.state) : null;
         this.log.line(`snapshot ${JSON.stringify({ status: this.status(), app: app ?? null })}`);
@@ -224,6 +238,7 @@ class DaemonRun<S> {
       onCompromised: (err) => this.requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
     });
     this.teardown.push('releasing the lock', () => lock.release());
+    await reapInDaemon(this.def.reap, { paths: this.options.paths, graceMs: REAP_GRACE_MS, log: this.log.line, why: 'left by a killed daemon' });
     // Only our own metadata: after a compromised lock it may be another daemon's.
     // A state dir made unsafe while we ran (a chmod, a chown) makes this step
     // fail and log; the stack still releases the lock.
@@ -251,9 +266,29 @@ class DaemonRun<S> {
   /** Step: write daemon.json, atomically; from here on clients can find the daemon. */
   private publishMetadata(port: number): Metadata {
     const { paths, host, foreground } = this.options;
-    const metadata = buildMetadata({ def: this.def, paths, instanceId: this.instanceId, token: this.token, startedAt: this.startedAt, host, port, foreground });
+    const metadata = buildMetadata({ def: this.def, paths, instanceId: this.instanceId, token: this.token, startedAt: this.startedAt, host, port, foreground, stopTimeoutMs: this.stopBudgetMs() });
     writeMetadata(paths.metadataFile, metadata);
+    this.metadata = metadata;
     return metadata;
+  }
+
+  /** What `stop` should wait for: the endpoint's drain plus the tool's stop budget. */
+  private stopBudgetMs(): number {
+    const budget = this.started ? (this.started.app.stopBudgetMs?.(this.started.state) ?? 0) : 0;
+    return (this.options.drainMs ?? DEFAULT_DRAIN_MS) + budget;
+  }
+
+  // A change (a reload, by SIGHUP or the API) may change the stop budget; never once stopping (teardown removes the file).
+  private republishStopBudget(): void {
+    const { metadata } = this;
+    if (!metadata || this.stopper.signal.aborted) return;
+    const next = this.stopBudgetMs();
+    if (next === metadata.stopTimeoutMs) return;
+    try {
+      writeMetadata(this.options.paths.metadataFile, (this.metadata = { ...metadata, stopTimeoutMs: next }));
+    } catch (err) {
+      this.log.line(`publishing the stop budget in ${this.options.paths.metadataFile}: ${(err as Error).message}`);
+    }
   }
 
   /** Step: stop when the state dir disappears under the running daemon. */

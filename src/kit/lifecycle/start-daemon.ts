@@ -11,6 +11,8 @@ import type { ReadyMessage } from './ready-pipe.js';
 import { spawnDetached } from './spawn-daemon.js';
 import { cleanState } from './stop-daemon.js';
 import { waitForExit } from '../process/wait-exit.js';
+import { pollUntil } from '../poll.js';
+import type { ReapLoader } from './reap.js';
 
 /** A daemon found running after `start`. */
 export type RunningState = Extract<DaemonState, { state: 'running' }>;
@@ -35,6 +37,8 @@ export interface StartOptions {
   answerTimeoutMs?: number;
   /** Passed to probeDaemon, so the result carries the tool's own fields. */
   extraSelection?: string;
+  /** The tool's reap hook: a start that fails stops what its daemon left running. */
+  reap?: ReapLoader;
   signal?: AbortSignal;
 }
 
@@ -49,7 +53,7 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   const { paths } = options;
   const deadline = Date.now() + options.waitTimeoutMs;
   // Within the caller's deadline: a frozen daemon must not hold `start` past --wait-timeout.
-  const before = await probeDaemon(paths, { extraSelection: options.extraSelection, timeoutMs: Math.min(options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS, options.waitTimeoutMs) });
+  const before = await probeDaemon(paths, { extraSelection: options.extraSelection, timeoutMs: Math.min(options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS, options.waitTimeoutMs), signal: options.signal });
   if (before.state === 'running') return { alreadyRunning: true, daemon: before };
   // A live daemon that holds the lock but does not answer: a new one could not
   // take the lock, and waiting out the deadline would only say less.
@@ -91,27 +95,27 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
   const tail = () => formatTail(readTail(paths.logFile, LOG_TAIL_LINES, logOffset));
 
   if (outcome.kind === 'message' && outcome.message.ok) {
-    const daemon = fromReady(paths, outcome.message) ?? (await waitRunning(paths, deadline, options.extraSelection));
+    const daemon = fromReady(paths, outcome.message) ?? (await waitRunning(paths, deadline, options));
     return { alreadyRunning: false, daemon };
   }
   if (outcome.kind === 'message' && !outcome.message.ok && outcome.message.code === 'ALREADY_RUNNING') {
     // Another start won the race; report its daemon once it serves. Not
     // `await spawned.exited` alone: the child is unref'd by now and would let
     // this process end with the await unsettled (exit 13).
-    await settle(spawned.pid, spawned.exited, paths);
-    return { alreadyRunning: true, daemon: await waitRunning(paths, deadline, options.extraSelection) };
+    await settle(spawned.pid, spawned.exited, options);
+    return { alreadyRunning: true, daemon: await waitRunning(paths, deadline, options) };
   }
   if (outcome.kind === 'message' && !outcome.message.ok) {
-    await settle(spawned.pid, spawned.exited, paths);
+    await settle(spawned.pid, spawned.exited, options);
     throw readyError(outcome.message);
   }
   if (outcome.kind === 'exited') {
-    await cleanState(paths, spawned.pid);
+    await cleanState(paths, { pid: spawned.pid, reap: options.reap });
     const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
     throw new DaemonError('EXITED_BEFORE_READY', `the daemon ${how} before it was ready${tail()}`);
   }
   // Timed out or aborted: the child is ours to end.
-  await terminate(spawned.pid, spawned.exited, paths);
+  await terminate(spawned.pid, spawned.exited, options);
   if (outcome.kind === 'aborted') throw new DaemonError('START_FAILED', 'start was interrupted; the daemon was stopped');
   throw new TimeoutError(
     'START_TIMEOUT',
@@ -128,27 +132,28 @@ function fromReady(paths: InstancePaths, message: Extract<ReadyMessage, { ok: tr
   return runningState(read.metadata, message.data as StatusAnswer);
 }
 
-async function waitRunning(paths: InstancePaths, deadline: number, extraSelection?: string): Promise<RunningState> {
-  let last: DaemonState;
-  let delay = 10;
-  for (;;) {
-    last = await probeDaemon(paths, { extraSelection, timeoutMs: Math.max(500, deadline - Date.now()) });
-    if (last.state === 'running') return last;
-    if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 200);
-  }
+async function waitRunning(paths: InstancePaths, deadline: number, options: StartOptions): Promise<RunningState> {
+  let last: DaemonState = { state: 'stopped' };
+  const probe = async () => {
+    last = await probeDaemon(paths, { extraSelection: options.extraSelection, timeoutMs: Math.max(500, deadline - Date.now()), signal: options.signal });
+    return last.state === 'running' ? last : null;
+  };
+  const outcome = await pollUntil(probe, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 10, backoff: 2, maxIntervalMs: 200, signal: options.signal });
+  if (outcome.kind === 'done') return outcome.value;
+  if (outcome.kind === 'aborted') throw new DaemonError('START_FAILED', 'start was interrupted');
   const why = 'reason' in last ? `: ${last.reason}` : '';
   throw new TimeoutError('START_TIMEOUT', `a daemon holds this project but did not answer in time${why}`);
 }
 
 // The child reported failure and is exiting on its own; make sure it is gone.
-async function settle(pid: number, exited: Promise<unknown>, paths: InstancePaths): Promise<void> {
+async function settle(pid: number, exited: Promise<unknown>, options: StartOptions): Promise<void> {
   const gone = await Promise.race([exited.then(() => true), waitForExit(pid, 5_000).then((r) => r === 'exited')]);
-  if (!gone) await terminate(pid, exited, paths);
+  if (!gone) await terminate(pid, exited, options);
 }
 
-async function terminate(pid: number, exited: Promise<unknown>, paths: InstancePaths): Promise<void> {
+// The daemon this start spawned: SIGTERM, SIGKILL after 3 s; then what it left
+// running (its services, when it was killed) is stopped with its state.
+async function terminate(pid: number, exited: Promise<unknown>, options: StartOptions): Promise<void> {
   const kill = (sig: NodeJS.Signals) => {
     try {
       process.kill(pid, sig);
@@ -161,7 +166,7 @@ async function terminate(pid: number, exited: Promise<unknown>, paths: InstanceP
     kill('SIGKILL');
     await Promise.race([exited, waitForExit(pid, 5_000)]);
   }
-  await cleanState(paths, pid);
+  await cleanState(options.paths, { pid, reap: options.reap });
 }
 
 function formatTail(lines: string[]): string {

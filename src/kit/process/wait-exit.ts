@@ -1,3 +1,4 @@
+import { pollUntil } from '../poll.js';
 import { inspectProcess } from './process-info.js';
 
 /** How a wait for a process to end finished. */
@@ -10,14 +11,7 @@ export type ExitWait = 'exited' | 'timeout' | 'aborted';
  * overshoot is `stop`'s, backing off to 50 ms for the slow ones.
  */
 export async function waitForExit(pid: number, timeoutMs: number, signal?: AbortSignal): Promise<ExitWait> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 2;
-  for (;;) {
-    if (inspectProcess(pid).kind === 'dead') return 'exited';
-    if (signal?.aborted) return 'aborted';
-    const left = deadline - Date.now();
-    if (left <= 0) return 'timeout';
-    await new Promise((r) => setTimeout(r, Math.min(delay, left)));
-    delay = Math.min(delay * 1.25, 50);
-  }
+  const dead = () => inspectProcess(pid).kind === 'dead';
+  const outcome = await pollUntil(dead, { timeoutMs, intervalMs: 2, backoff: 1.25, maxIntervalMs: 50, signal });
+  return outcome.kind === 'done' ? 'exited' : outcome.kind;
 }

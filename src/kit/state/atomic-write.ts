@@ -1,12 +1,23 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** Options of writeFileAtomic. */
+export interface AtomicWriteOptions {
+  /**
+   * fsync the data and the directory (default true). Needless for a file
+   * that only matters within this boot: a crash of the process keeps the
+   * rename; only a crash of the machine loses it, and then the file is stale.
+   */
+  durable?: boolean;
+}
+
 /**
  * Writes `data` to `file` so a reader sees either the old or the new content,
  * never a mix: a temp file in the same directory, created exclusively (a
  * planted symlink is never followed), fsynced, then renamed over the target.
  */
-export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
+export function writeFileAtomic(file: string, data: string, mode = 0o600, options: AtomicWriteOptions = {}): void {
+  const durable = options.durable ?? true;
   // pid + a random part only keep writers apart; 'wx' below is what makes it
   // safe. Not node:crypto: `status` reads metadata through this module.
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomHex8()}.tmp`);
@@ -14,7 +25,7 @@ export function writeFileAtomic(file: string, data: string, mode = 0o600): void 
   const fd = openSync(tmp, 'wx', mode);
   try {
     writeSync(fd, data);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     unlinkQuiet(tmp);
@@ -27,7 +38,7 @@ export function writeFileAtomic(file: string, data: string, mode = 0o600): void 
     unlinkQuiet(tmp);
     throw err;
   }
-  fsyncDir(dirname(file));
+  if (durable) fsyncDir(dirname(file));
 }
 
 function randomHex8(): string {

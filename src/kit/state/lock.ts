@@ -3,7 +3,8 @@ import lockfile from 'proper-lockfile';
 import { DaemonError, isErrno } from '../errors.js';
 import { readOwner, removeOwner, writeOwner, type Owner } from './owner.js';
 import type { InstancePaths } from './paths.js';
-import { inspectProcess, sameBoot } from '../process/process-info.js';
+import { daemonRecord, identify } from '../process/identify.js';
+import { pollUntil } from '../poll.js';
 
 /** proper-lockfile's stale time for the daemon lock; its mtime is refreshed every half of it. */
 export const LOCK_STALE_MS = 10_000;
@@ -100,10 +101,9 @@ export async function withGuard<T>(paths: InstancePaths, fn: () => T | Promise<T
 
 /** True when the recorded owner is that very process, still alive. */
 export function ownerAlive(owner: Owner): boolean {
-  if (!sameBoot(owner.bootId)) return false;
-  const info = inspectProcess(owner.pid);
-  if (info.kind !== 'alive') return false;
-  return owner.processStartTime === null || info.startTime === null || owner.processStartTime === info.startTime;
+  // 'alive' too: a live pid that cannot be told apart must not lose its lock.
+  const who = identify(daemonRecord(owner));
+  return who === 'same' || who === 'alive';
 }
 
 function lockMain(paths: InstancePaths, staleMs: number, onCompromised: (err: Error) => void) {
@@ -128,8 +128,8 @@ const PRIVATE_MKDIR_FS = {
 };
 
 async function takeGuard(paths: InstancePaths, timeoutMs: number): Promise<() => Promise<void>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  let busy: unknown;
+  const attempt = async () => {
     try {
       return await lockfile.lock(paths.guardTarget, {
         lockfilePath: paths.guardDir,
@@ -142,8 +142,12 @@ async function takeGuard(paths: InstancePaths, timeoutMs: number): Promise<() =>
         fs: PRIVATE_MKDIR_FS,
       });
     } catch (err) {
-      if (!isErrno(err, 'ELOCKED') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+      if (!isErrno(err, 'ELOCKED')) throw err;
+      busy = err;
+      return null;
     }
-  }
+  };
+  const outcome = await pollUntil(attempt, { timeoutMs, intervalMs: 10, jitterMs: 20 });
+  if (outcome.kind !== 'done') throw busy;
+  return outcome.value;
 }

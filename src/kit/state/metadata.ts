@@ -25,6 +25,12 @@ export interface Metadata {
   projectDir: string;
   logFile: string;
   foreground: boolean;
+  /**
+   * How long this daemon may take to stop after SIGTERM (its drain plus the
+   * tool's stop budget); a plain `stop` waits that long, plus a margin. Null
+   * when not published (older daemons).
+   */
+  stopTimeoutMs: number | null;
 }
 
 /** Reading metadata: a missing file is a value, not an exception. */
@@ -33,7 +39,7 @@ export type MetadataRead =
   | { kind: 'invalid'; reason: string }
   | { kind: 'ok'; metadata: Metadata };
 
-const FIELDS: Record<keyof Metadata, 'string' | 'number' | 'boolean' | 'string|null'> = {
+const FIELDS: Record<keyof Metadata, 'string' | 'number' | 'boolean' | 'string|null' | 'number|null'> = {
   schema: 'number',
   pid: 'number',
   processStartTime: 'string|null',
@@ -48,6 +54,7 @@ const FIELDS: Record<keyof Metadata, 'string' | 'number' | 'boolean' | 'string|n
   projectDir: 'string',
   logFile: 'string',
   foreground: 'boolean',
+  stopTimeoutMs: 'number|null',
 };
 
 /** The one parser of daemon.json: validates every field, never throws. */
@@ -65,9 +72,10 @@ export function parseMetadata(text: string): MetadataRead {
   const record = value as Record<string, unknown>;
   // Written before boot ids were recorded, or by hand: unknown, not invalid.
   if (record.bootId === undefined) record.bootId = null;
+  if (record.stopTimeoutMs === undefined) record.stopTimeoutMs = null;
   for (const [key, type] of Object.entries(FIELDS)) {
     const v = record[key];
-    const ok = type === 'string|null' ? v === null || typeof v === 'string' : typeof v === type;
+    const ok = type.endsWith('|null') ? v === null || typeof v === type.slice(0, -5) : typeof v === type;
     if (!ok) return { kind: 'invalid', reason: `field "${key}" is ${v === undefined ? 'missing' : 'not a ' + type}` };
   }
   if (record.schema !== METADATA_SCHEMA) {
@@ -77,6 +85,8 @@ export function parseMetadata(text: string): MetadataRead {
   if (!Number.isSafeInteger(pid) || pid <= 1) return { kind: 'invalid', reason: `pid ${pid} is not a daemon pid` };
   const port = record.port as number;
   if (!Number.isInteger(port) || port < 1 || port > 65535) return { kind: 'invalid', reason: `port ${port} is out of range` };
+  const stop = record.stopTimeoutMs as number | null;
+  if (stop !== null && !(stop >= 0 && Number.isFinite(stop))) return { kind: 'invalid', reason: `stopTimeoutMs ${stop} is not a duration` };
   return { kind: 'ok', metadata: record as unknown as Metadata };
 }
 

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
 import { lastRunIn, linePrefix, parseServiceLine, stampBlock, type ServiceLine } from './log-format.js';
 import { readLastLines, readTailText } from './tail-lines.js';
-import { pollUntil } from '../wait.js';
+import { pollUntil } from '../../kit/poll.js';
 import { countLines, describeOutage, WriteGate, type WriteGateOptions } from '../../kit/log/write-gate.js';
 
 /** Size-based rotation: start a new file past maxBytes, keep `keep` old ones. */

@@ -7,11 +7,13 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { readProcStat } from '../../kit/process/process-info.js';
 import { splitLines } from '../log/line-splitter.js';
 import type { BlockListener, LogWriter } from '../log/log-writer.js';
 import { exitFields, markerLine, type ServiceLineKind } from '../log/log-format.js';
 import { groupAlive, groupMembers, killQuiet, terminateGroup } from './process-group.js';
+import type { ProcessTable } from './process-table.js';
 import { closeWriteEnd, openOutputPipes } from './output-pipes.js';
 import { LogMatcher } from '../log/log-matcher.js';
 import type { ServiceRegistry } from '../registry.js';
@@ -23,6 +25,8 @@ export interface ProcessDeps {
   registry: ServiceRegistry;
   writer: LogWriter;
   clock: () => number;
+  /** The /proc scans shared by every process of the supervisor. */
+  table: ProcessTable;
   /** Each whole output line, and each run's start and end marker (foreground echo). */
   output?: OutputListener;
 }
@@ -50,12 +54,16 @@ export class ServiceProcess {
   readonly liveMatcher: LogMatcher | undefined;
   /** Set once a stop was asked for: its exit is then no failure. */
   stopping = false;
+  /** performance.now() just before the spawn: /proc scans older than this cannot speak for its group. */
+  readonly since: number;
 
   private constructor(
     private readonly child: ChildProcess & { pid: number },
     private readonly config: ServiceConfig,
     private readonly deps: ProcessDeps,
+    since: number,
   ) {
+    this.since = since;
     this.pid = child.pid;
     this.startedAtMs = deps.clock();
     this.run = deps.writer.nextRun();
@@ -71,6 +79,7 @@ export class ServiceProcess {
     const [file, args] = commandLine(config.command);
     // Real pipes where FIFOs can be made (see output-pipes), else Node's socketpairs.
     const pipes = openOutputPipes(path.dirname(deps.writer.file));
+    const since = performance.now();
     let child: ChildProcess;
     try {
       const stdio: StdioOptions = pipes ? ['ignore', pipes.stdout.writeFd, pipes.stderr.writeFd] : ['ignore', 'pipe', 'pipe'];
@@ -86,7 +95,7 @@ export class ServiceProcess {
       // A missing command is reported asynchronously, with neither pid nor 'exit'.
       return { ok: false, reason: new Promise((resolve) => child.once('error', (err) => resolve(spawnFailure(config.command, err)))) };
     }
-    const p = new ServiceProcess(child as ChildProcess & { pid: number }, config, deps);
+    const p = new ServiceProcess(child as ChildProcess & { pid: number }, config, deps, since);
     const stat = readProcStat(p.pid); // still there: the child is not reaped before 'exit'
     deps.registry.add({ name: config.name, pid: p.pid, pgid: p.pid, startTime: stat !== null && stat !== 'no-proc' ? stat.startTime : '0' });
     child.on('error', () => {}); // later errors (a failed kill) change nothing
@@ -147,12 +156,12 @@ export class ServiceProcess {
     return killQuiet(-this.pid, signal);
   }
 
-  /** Stop signal to the group, SIGKILL after the stop timeout; resolves when the group is empty. */
-  async terminate(): Promise<'exited' | 'killed'> {
+  /** Stop signal to the group, SIGKILL after the stop timeout; resolves when the group is empty ('stuck': it never was). */
+  async terminate(): Promise<'exited' | 'killed' | 'stuck'> {
     this.stopping = true;
     this.controller.abort();
-    const how = await terminateGroup(this.pid, { signal: this.config.stopSignal, timeoutMs: this.config.stopTimeoutMs, leaderGone: () => this.exited });
-    this.forgetIfGone();
+    const how = await terminateGroup(this.pid, { ...this.group(), signal: this.config.stopSignal, timeoutMs: this.config.stopTimeoutMs, leaderGone: () => this.exited });
+    if (how !== 'stuck') this.deps.registry.remove(this.pid);
     return how;
   }
 
@@ -160,14 +169,14 @@ export class ServiceProcess {
   // double up on the next run: the group goes with its leader.
   /** Empties the group of a leader that exited on its own. */
   async reapLeftovers(): Promise<void> {
-    if (groupAlive(this.pid)) {
-      await terminateGroup(this.pid, { signal: this.config.stopSignal, timeoutMs: this.config.stopTimeoutMs, leaderGone: () => true });
-    }
-    this.forgetIfGone();
+    const empty = this.deps.table.isEmpty(this.pid, this.since);
+    const how = empty ? 'exited' : await terminateGroup(this.pid, { ...this.group(), signal: this.config.stopSignal, timeoutMs: this.config.stopTimeoutMs, leaderGone: () => true });
+    // A group that outlived SIGKILL stays recorded, for a later reap.
+    if (how !== 'stuck') this.deps.registry.remove(this.pid);
   }
 
-  private forgetIfGone(): void {
-    if (this.exited && !groupAlive(this.pid)) this.deps.registry.remove(this.pid);
+  private group() {
+    return { table: this.deps.table, since: this.since };
   }
 
   private lineListener(): BlockListener | undefined {

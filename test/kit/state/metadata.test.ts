@@ -17,6 +17,7 @@ const VALID: Metadata = {
   projectDir: '/home/u/project',
   logFile: '/state/project-0123abcd/daemon.log',
   foreground: false,
+  stopTimeoutMs: 15_000,
 };
 
 const text = (over: Record<string, unknown>) => JSON.stringify({ ...VALID, ...over });
@@ -53,7 +54,7 @@ test('parseMetadata names each missing field; a missing boot id reads as unknown
   const { bootId: _omitted, ...withoutBoot } = VALID;
   const read = parseMetadata(JSON.stringify(withoutBoot));
   assert.equal(read.kind === 'ok' && read.metadata.bootId, null);
-  for (const key of Object.keys(VALID).filter((k) => k !== 'bootId')) {
+  for (const key of Object.keys(VALID).filter((k) => k !== 'bootId' && k !== 'stopTimeoutMs')) {
     const record: Record<string, unknown> = { ...VALID };
     delete record[key];
     assert.equal(invalid(JSON.stringify(record)), `field "${key}" is missing`);
@@ -76,6 +77,7 @@ test('parseMetadata names each field of the wrong type', () => {
     projectDir: false,
     logFile: 0,
     foreground: 'false',
+    stopTimeoutMs: '10s',
   };
   for (const [key, value] of Object.entries(wrong)) {
     assert.match(invalid(text({ [key]: value })), new RegExp(`field "${key}" is not a`), key);
@@ -93,4 +95,11 @@ test('parseMetadata refuses pids that cannot be a daemon', () => {
 
 test('parseMetadata refuses ports out of range', () => {
   for (const port of [0, -1, 65536, 80.5]) assert.match(invalid(text({ port })), /out of range/, String(port));
+});
+
+test('stopTimeoutMs: absent (an older daemon) reads as null; a negative or non-finite one is refused', () => {
+  const { stopTimeoutMs: _, ...older } = VALID;
+  const read = parseMetadata(JSON.stringify(older));
+  assert.equal(read.kind === 'ok' && read.metadata.stopTimeoutMs, null);
+  assert.match(invalid(text({ stopTimeoutMs: -1 })), /stopTimeoutMs -1 is not a duration/);
 });

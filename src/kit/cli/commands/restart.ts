@@ -1,11 +1,13 @@
 import type { Args, CommandContext } from '../spec.js';
 import { printStart, startFromArgs } from './start.js';
 import { stopAndWait } from '../../lifecycle/stop-daemon.js';
+import { stopTimeoutMs } from './stop.js';
 
 /** `restart`: stop (same rules as `stop`), then start with the same flags as `start`. */
 export default async function restart(args: Args, ctx: CommandContext): Promise<number> {
-  const timeout = typeof args.timeout === 'number' ? args.timeout : 10;
-  await stopAndWait(ctx.paths, { timeoutMs: timeout * 1000, force: Boolean(args.force), signal: ctx.signal });
+  const stopped = await stopAndWait(ctx.paths, { timeoutMs: stopTimeoutMs(args), force: Boolean(args.force), reap: ctx.def.reap, signal: ctx.signal });
+  // What a dead daemon had left running is worth saying; the rest is start's to tell.
+  if (stopped.reaped?.stopped) ctx.err(`${ctx.def.name}: ${stopped.reaped.summary}\n`);
   printStart(await startFromArgs(args, ctx), ctx);
   return 0;
 }

@@ -24,6 +24,7 @@ export async function startFromArgs(args: Args, ctx: CommandContext): Promise<St
     waitTimeoutMs: timeout,
     answerTimeoutMs: answerTimeoutMs(ctx.def.name, ctx.env),
     extraSelection: ctx.extensions.status?.selection,
+    reap: ctx.def.reap,
     signal: ctx.signal,
   });
 }

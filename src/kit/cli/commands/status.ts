@@ -11,7 +11,7 @@ export const STATUS_EXIT = { running: 0, stale: 1, stopped: 3, unknown: 4 } as c
 export default async function status(args: Args, ctx: CommandContext): Promise<number> {
   if (args.watch) return (await import('./status-watch.js')).default(args, ctx).catch(unsafeAsUnknown);
   const ext = ctx.extensions.status;
-  const state = await probeDaemon(ctx.paths, { extraSelection: ext?.selection, timeoutMs: answerTimeoutMs(ctx.def.name, ctx.env) }).catch(unsafeAsUnknown);
+  const state = await probeDaemon(ctx.paths, { extraSelection: ext?.selection, timeoutMs: answerTimeoutMs(ctx.def.name, ctx.env), signal: ctx.signal }).catch(unsafeAsUnknown);
   if (ctx.json) {
     ctx.out(JSON.stringify(stateJson(state, ext)) + '\n');
     return STATUS_EXIT[state.state];

@@ -9,11 +9,11 @@ import type { CommandContext } from '../spec.js';
  * state is cleaned as `stop` does). One failure does not stop the others;
  * the exit code is 1 when any daemon could not be stopped.
  */
-export async function stopAll(ctx: CommandContext, options: { timeoutMs: number; force: boolean }): Promise<number> {
+export async function stopAll(ctx: CommandContext, options: { timeoutMs?: number; force: boolean }): Promise<number> {
   const results: { project: string; result: StopResult | { kind: 'failed'; code: string; message: string } }[] = [];
   for (const paths of listInstances(ctx.paths.stateRoot)) {
     try {
-      results.push({ project: paths.projectDir, result: await stopAndWait(paths, { ...options, signal: ctx.signal }) });
+      results.push({ project: paths.projectDir, result: await stopAndWait(paths, { ...options, reap: ctx.def.reap, signal: ctx.signal }) });
     } catch (err) {
       const code = err instanceof DaemonError ? err.code : 'STOP_FAILED';
       results.push({ project: paths.projectDir, result: { kind: 'failed', code, message: (err as Error).message } });

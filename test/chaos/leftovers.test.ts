@@ -1,0 +1,3 @@
+import { chaosTests } from './cases.js';
+
+chaosTests('Leftovers and slow stops', 2);
