@@ -595,4 +595,6 @@ export const FIGURES = {
   logs: figLogs,
   'watch-cost': figWatchCost,
   'watch-latency': figWatchLatency,
+  ports: async (ctx) => (await import('./ports.mjs')).figLeasePorts(ctx),
+  'start-ports': async (ctx) => (await import('./ports.mjs')).figStartAutoPorts(ctx),
 };

@@ -10,17 +10,20 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
   return {
     Query: {
       services: () => sup().list(),
+      loadedConfig: () => state.loaded,
       service: (_: unknown, { name }: { name: string }) => sup().get(name) ?? null,
       async awaitReady(_: unknown, { names, timeoutSeconds }: { names?: string[] | null; timeoutSeconds: number }) {
+        // No names: the services that were asked to run (autostart false, inactive profiles and stopped ones are not awaited).
+        const wanted = names ?? sup().list().filter((s) => s.state !== 'stopped').map((s) => s.name);
         // The deadline's reason says so: waitReady then names the service it caught waiting.
         const deadline = new AbortController();
         const timer = setTimeout(() => deadline.abort(new TimeoutError('READY_TIMEOUT', `is not ready after ${timeoutSeconds} s`)), Math.max(0, timeoutSeconds) * 1000);
         try {
-          await sup().waitReady(names ?? undefined, deadline.signal);
+          await sup().waitReady(wanted, deadline.signal);
         } finally {
           clearTimeout(timer);
         }
-        return pick(names);
+        return pick(wanted);
       },
       serviceLogTail(_: unknown, { name, lines }: { name: string; lines: number }) {
         info(state, name);

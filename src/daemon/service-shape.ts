@@ -16,6 +16,7 @@ const SERVICE_FIELDS = {
   startedAt: 'String',
   logFile: 'String!',
   reason: 'String',
+  port: 'Int',
 } as const satisfies Record<keyof ServiceInfo, string>;
 
 /** Selection set fetching a whole service. */
@@ -47,7 +48,15 @@ type ReloadResult {
   unchanged: [String!]!
 }
 
+"The configuration file the daemon read (null: none) and a digest of it and the project's .env."
+type LoadedConfig {
+  file: String
+  digest: String!
+}
+
 extend type Query {
+  "What the running configuration was read from."
+  loadedConfig: LoadedConfig!
   "Every service, in configuration order."
   services: [Service!]!
   "One service, or null when there is none of that name."

@@ -25,6 +25,8 @@ export interface RunnerContext {
   log: (line: string) => void;
   output?: (service: string, stream: OutputStream, line: string) => void;
   emit: (runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null) => void;
+  /** Who holds the service's port (`port 8080 is in use by …`), or null when it is free or it has none. */
+  portInUse?: (config: ServiceConfig) => string | null;
 }
 
 /** States in which the service is on its way up, or up. */
@@ -78,7 +80,8 @@ export class ServiceRunner {
     const { name } = this.config;
     const startedAt = this.startedAt === null ? null : new Date(this.startedAt).toISOString();
     const { state, restarts, ready, exitCode, exitSignal, reason } = this;
-    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason };
+    const port = this.config.port ?? null;
+    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason, port };
   }
 
   /** Marks the service wanted: it waits in `pending` until launch(). */
@@ -145,6 +148,9 @@ export class ServiceRunner {
     this.ready = false;
     this.probeGaveUp = false;
     this.probeError = null;
+    // A taken port would only end in EADDRINUSE: say who holds it instead of spawning.
+    const blocked = ctx.portInUse?.(config) ?? null;
+    if (blocked !== null) return this.spawnFailed(`${blocked}; not started`);
     const output = ctx.output === undefined ? undefined : (stream: OutputStream, line: string) => ctx.output?.(config.name, stream, line);
     const deps = { env: ctx.env, registry: ctx.registry, writer: this.writer, clock: ctx.clock, output };
     const outcome = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal));
@@ -213,9 +219,10 @@ export class ServiceRunner {
     this.current = null;
     this.leftovers = p.reapLeftovers();
     const { name, restart } = this.config;
-    const description = describeExit(code, signal);
-    this.ctx.log(`[${name}] ${description}`);
     const failedRun = code !== 0;
+    const held = failedRun ? (this.ctx.portInUse?.(this.config) ?? null) : null;
+    const description = held === null ? describeExit(code, signal) : `${describeExit(code, signal)} (${held})`;
+    this.ctx.log(`[${name}] ${description}`);
     if (!this.wanted || !(restart === 'always' || (restart === 'on-failure' && failedRun))) {
       this.setState('exited', failedRun ? description : null);
     } else {

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DaemonDefinition } from '../define.js';
 import { InputError } from '../errors.js';
 import { envPrefix, findProjectDir, instancePaths, stateRoot } from '../state/paths.js';
@@ -41,30 +41,43 @@ export function commandContext(
   io: CliIo,
   signal: AbortSignal,
 ): CommandContext {
-  const projectDir = resolveProject(def, args, io);
+  const { projectDir, configFile } = resolveProject(def, args, io);
   const paths = instancePaths(stateRoot({ name: def.name, env: io.env }), projectDir);
   const color = Boolean(io.stdout.isTTY) && !('NO_COLOR' in io.env);
   return {
     def,
     paths,
+    configFile,
     json: Boolean(args.json),
     env: io.env,
     out: (t) => void io.stdout.write(t),
     err: (t) => void io.stderr.write(t),
     color,
-    daemonArgs: (flags) => daemonArgs(projectDir, flags),
+    daemonArgs: (flags) => daemonArgs(projectDir, { ...flags, file: configFile }),
     signal,
     extensions,
   };
 }
 
-function resolveProject(def: DaemonDefinition<unknown>, args: Args, io: CliIo): string {
+// `--file` (or <NAME>_FILE) names the configuration, and its dir is the project;
+// else `--dir` (or <NAME>_DIR); else the nearest ancestor with a marker.
+function resolveProject(def: DaemonDefinition<unknown>, args: Args, io: CliIo): { projectDir: string; configFile: string | null } {
+  const file = (args.file as string | undefined) ?? io.env[`${envPrefix(def.name)}_FILE`];
+  if (file) {
+    if (io.cwd === null && !isAbsolute(file)) {
+      throw new InputError(`the current directory no longer exists (deleted?); cd to the project, or pass --file with an absolute path`);
+    }
+    const absolute = isAbsolute(file) ? file : resolve(io.cwd!, file);
+    if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new InputError(`--file ${file}: no such file`);
+    const real = realpathSync(absolute);
+    return { projectDir: dirname(real), configFile: real };
+  }
   const given = (args.dir as string | undefined) ?? io.env[`${envPrefix(def.name)}_DIR`];
   if (io.cwd === null && !(given && isAbsolute(given))) {
     throw new InputError(`the current directory no longer exists (deleted?); cd to the project, or pass --dir with an absolute path`);
   }
-  if (!given) return findProjectDir(io.cwd!, def.projectMarkers ?? []);
+  if (!given) return { projectDir: findProjectDir(io.cwd!, def.projectMarkers ?? []), configFile: null };
   const dir = isAbsolute(given) ? given : resolve(io.cwd!, given);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--dir ${given}: no such directory`);
-  return realpathSync(dir);
+  return { projectDir: realpathSync(dir), configFile: null };
 }

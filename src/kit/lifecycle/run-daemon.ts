@@ -33,6 +33,10 @@ export interface DaemonRunOptions {
   drainMs?: number;
   /** A query whose answer goes on the ready pipe (what `start` would ask right after). */
   readyQuery?: string;
+  /** The configuration file named on the command line, or null. */
+  configFile?: string | null;
+  /** What the tool's CLI launched it with (CliExtensions.launch). */
+  launch?: unknown;
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
@@ -108,6 +112,8 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     paths,
     instanceId,
     foreground: options.foreground,
+    configFile: options.configFile ?? null,
+    launch: options.launch,
     log: log.line,
     output: log.output,
     notifyChange: () => changes.emit('change'),
@@ -135,8 +141,11 @@ export async function runDaemon<S>(def: DaemonDefinition<S>, options: DaemonRunO
     const server$ = import('../server/yoga-app.js');
     server$.catch(() => {}); // awaited below; an early failure must not leave it unhandled
     app = await def.load();
+    const loaded = app;
     server = await listen(options.host, options.port).catch((err: NodeJS.ErrnoException) => {
-      throw new DaemonError(err.code ?? 'START_FAILED', err.message, { cause: err });
+      // Name who holds the port, so the user knows what to stop.
+      const holder = err.code === 'EADDRINUSE' ? loaded.describePortInUse?.(options.port, paths) : null;
+      throw new DaemonError(err.code ?? 'START_FAILED', holder ? `${err.message}: ${holder}` : err.message, { cause: err });
     });
     const bound = server;
     await fault('after-bind');

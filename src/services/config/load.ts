@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ProjectConfig } from '../types.js';
+import { portRange, preferredPort } from '../ports/range.js';
+import type { PortAssigner, ProjectConfig } from '../types.js';
+import { readProjectDotenv } from './dotenv-file.js';
+import { placeholderPorts } from './port-field.js';
 import { parseProcfile } from './procfile.js';
+import { withProcfileEnv } from './procfile-env.js';
 import { readConfigInput } from './read-input.js';
 import { parseYamlConfig } from './yaml.js';
 
@@ -10,6 +14,23 @@ export const CONFIG_FILE_NAMES = ['tend.yaml', 'tend.yml', 'Procfile'] as const;
 
 /** Which parser a configuration file needs. */
 export type ConfigFileKind = 'yaml' | 'procfile';
+
+/** How a project's configuration is read; every field has a default. */
+export interface LoadOptions {
+  /** The file named by `--file`/`TEND_FILE` (absolute); default: found in the project dir. */
+  file?: string | null;
+  /** tend's environment (`${…}`, a Procfile's base `$PORT`); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Assigns ports; default: the numbers asked for, `auto` as its preferred lease (nothing reserved). */
+  ports?: PortAssigner;
+  /** Active profiles; default none. */
+  profiles?: readonly string[];
+}
+
+/** The parser a named file needs: `.yaml`/`.yml` are tend.yaml syntax, anything else a Procfile. */
+export function configFileKind(file: string): ConfigFileKind {
+  return /\.ya?ml$/i.test(file) ? 'yaml' : 'procfile';
+}
 
 /** The configuration file of `dir` (that dir only, no walking up), or null when it has none. */
 export function findConfigFile(dir: string): { file: string; kind: ConfigFileKind } | null {
@@ -28,9 +49,14 @@ export function findConfigFile(dir: string): { file: string; kind: ConfigFileKin
  * Reads and validates the project's configuration. No file is a valid answer
  * (no services); a bad file throws `ConfigError` with every problem found.
  */
-export function loadProjectConfig(projectDir: string): ProjectConfig {
-  const found = findConfigFile(projectDir);
+export function loadProjectConfig(projectDir: string, options: LoadOptions = {}): ProjectConfig {
+  const found = options.file ? { file: options.file, kind: configFileKind(options.file) } : findConfigFile(projectDir);
   if (!found) return { file: null, kind: 'none', services: [], daemon: {} };
   const text = readConfigInput(found.file, 'the config file');
-  return found.kind === 'yaml' ? parseYamlConfig(text, found.file, projectDir) : parseProcfile(text, found.file, projectDir);
+  const env = options.env ?? process.env;
+  const root = path.resolve(projectDir);
+  const ports = options.ports ?? placeholderPorts((service) => preferredPort(root, service, portRange(env)));
+  const dotenv = readProjectDotenv(root);
+  if (found.kind === 'yaml') return parseYamlConfig(text, found.file, projectDir, { env, dotenv, ports, profiles: options.profiles ?? [] });
+  return withProcfileEnv(parseProcfile(text, found.file, projectDir), { env, dotenv, ports });
 }

@@ -6,7 +6,11 @@ import { allCommands, commandName } from '../../../src/kit/cli/context.js';
 import { parseFor } from '../../../src/kit/cli/fast-path.js';
 import { runCli } from '../../../src/kit/cli/program.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions, type CommandSpec } from '../../../src/kit/cli/spec.js';
-import { tend } from '../../../src/tend.js';
+import type { DaemonDefinition } from '../../../src/kit/define.js';
+import { tend as tendDef } from '../../../src/tend.js';
+
+// The CLI plumbing takes any daemon's definition; tend's state type is its own business.
+const tend = tendDef as unknown as DaemonDefinition<unknown>;
 
 // The fast path re-implements yargs' option and positional rules for the
 // plainly valid forms; this table feeds the same argv to both and requires
@@ -30,6 +34,10 @@ const TABLE: string[][] = [
   ['ps', '--json'],
   ['reload'],
   ['run', '--port', '0'],
+  ['run', 'web', '--profile', 'debug'],
+  ['start', '--profile', 'a', 'web'],
+  ['start', '--profile', 'a', '--profile', 'b', 'web', 'db'],
+  ['restart', '--profile=a'],
   ['status', '--dir', '/tmp'],
   ['status', '--no-json'],
   ['ps', 'extra'],

@@ -12,7 +12,10 @@ export default async function run(args: Args, ctx: CommandContext): Promise<numb
   try {
     return await runDaemon(ctx.def, {
       paths: ctx.paths,
-      ...endpoint,
+      host: endpoint.host,
+      port: endpoint.port,
+      launch: endpoint.launch,
+      configFile: ctx.configFile,
       foreground: true,
       pipe: openReadyPipe(false),
       introspection: ctx.env[`${envPrefix(ctx.def.name)}_GRAPHQL_INTROSPECTION`] === '1',
