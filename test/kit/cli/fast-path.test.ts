@@ -6,11 +6,7 @@ import { allCommands, commandName } from '../../../src/kit/cli/context.js';
 import { parseFor } from '../../../src/kit/cli/fast-path.js';
 import { runCli } from '../../../src/kit/cli/program.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions, type CommandSpec } from '../../../src/kit/cli/spec.js';
-import type { DaemonDefinition } from '../../../src/kit/define.js';
-import { tend as tendDef } from '../../../src/tend.js';
-
-// The CLI plumbing takes any daemon's definition; tend's state type is its own business.
-const tend = tendDef as unknown as DaemonDefinition<unknown>;
+import { tend } from '../../../src/tend.js';
 
 // The fast path re-implements yargs' option and positional rules for the
 // plainly valid forms; this table feeds the same argv to both and requires
