@@ -56,7 +56,12 @@ export function loadProjectConfig(projectDir: string, options: LoadOptions = {})
   const env = options.env ?? process.env;
   const root = path.resolve(projectDir);
   const ports = options.ports ?? placeholderPorts((service) => preferredPort(root, service, portRange(env)));
-  const dotenv = readProjectDotenv(root);
-  if (found.kind === 'yaml') return parseYamlConfig(text, found.file, projectDir, { env, dotenv, ports, profiles: options.profiles ?? [] });
-  return withProcfileEnv(parseProcfile(text, found.file, projectDir), { env, dotenv, ports });
+  const { values: dotenv, problem } = readProjectDotenv(root);
+  // A bad .env is reported after the file's own problems: an `env_file: .env` names it with its place.
+  const config =
+    found.kind === 'yaml'
+      ? parseYamlConfig(text, found.file, projectDir, { env, dotenv, ports, profiles: options.profiles ?? [] })
+      : withProcfileEnv(parseProcfile(text, found.file, projectDir), { env, dotenv, ports });
+  if (problem) throw problem;
+  return config;
 }
