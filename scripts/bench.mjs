@@ -8,7 +8,7 @@
 //                          [--peers] [--peers-dir DIR] [--cli PATH] [--keep] [--strict]
 //
 // Figures: status start stop restart help query rss rss-services crash-restart
-// crash-ready logs watch-cost watch-latency logs-read stop-services. It measures a snapshot of dist/ (copied to a temp dir, so a
+// crash-ready logs watch-cost watch-latency logs-read stop-services ports start-ports. It measures a snapshot of dist/ (copied to a temp dir, so a
 // rebuild during the run cannot break it); --cli PATH measures another build.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -600,4 +600,6 @@ export const FIGURES = {
   'watch-latency': figWatchLatency,
   'logs-read': (ctx) => figLogRead(ctx, row),
   'stop-services': figStopServices,
+  ports: async (ctx) => (await import('./ports.mjs')).figLeasePorts(ctx),
+  'start-ports': async (ctx) => (await import('./ports.mjs')).figStartAutoPorts(ctx),
 };

@@ -18,10 +18,10 @@ export function droppedText(lines: number): string {
   return `${lines.toLocaleString('en-US')} output line(s) dropped: the disk was full or failing (see the daemon log)`;
 }
 
-/** The `ps` table: name, state, pid, uptime, restarts, ready, last exit. */
+/** The `ps` table: name, state, pid, port, uptime, restarts, ready, last exit. */
 export function servicesTable(services: ServiceInfo[], color: boolean, now = Date.now()): string {
   const table = new Table({
-    head: ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'READY', 'LAST EXIT'],
+    head: ['NAME', 'STATE', 'PID', 'PORT', 'UPTIME', 'RESTARTS', 'READY', 'LAST EXIT'],
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
       'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
@@ -36,6 +36,7 @@ export function servicesTable(services: ServiceInfo[], color: boolean, now = Dat
       s.name,
       paint(color, STATE_COLOUR[s.state] ?? 'dim', s.state),
       s.pid === null ? '-' : String(s.pid),
+      s.port === null || s.port === undefined ? '-' : String(s.port),
       uptime,
       String(s.restarts),
       readyCell(s),

@@ -9,10 +9,12 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
   const pick = (names?: string[] | null) => (names?.length ? names.map((n) => info(state, n)) : sup().list());
   return {
     Query: {
-      config: () => state.source,
       services: () => sup().list(),
+      loadedConfig: () => state.loaded,
       service: (_: unknown, { name }: { name: string }) => sup().get(name) ?? null,
       async awaitReady(_: unknown, { names, timeoutSeconds }: { names?: string[] | null; timeoutSeconds: number }) {
+        // No names: the services that were asked to run (autostart false, inactive profiles and stopped ones are not awaited).
+        const wanted = names ?? sup().list().filter((s) => s.state !== 'stopped').map((s) => s.name);
         // The deadline's reason says so: waitReady then names the service it caught waiting.
         // It also ends when the daemon stops: a stopped daemon's services are "stopped", which is not ready.
         const deadline = new AbortController();
@@ -22,7 +24,7 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
         state.signal.addEventListener('abort', onStop, { once: true });
         try {
           if (state.signal.aborted) throw stopped();
-          await sup().waitReady(names ?? undefined, deadline.signal);
+          await sup().waitReady(wanted, deadline.signal);
         } catch (err) {
           if (state.signal.aborted) throw stopped();
           throw err;
@@ -31,7 +33,7 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
           state.signal.removeEventListener('abort', onStop);
         }
         if (state.signal.aborted) throw stopped();
-        return pick(names);
+        return pick(wanted);
       },
       serviceLogTail(_: unknown, { name, lines }: { name: string; lines: number }) {
         info(state, name);

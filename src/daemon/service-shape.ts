@@ -17,6 +17,7 @@ const SERVICE_FIELDS = {
   logFile: 'String!',
   reason: 'String',
   droppedLines: 'Int!',
+  port: 'Int',
 } as const satisfies Record<keyof ServiceInfo, string>;
 
 /** Selection set fetching a whole service. */
@@ -40,12 +41,6 @@ type ServiceEvent {
   message: String
 }
 
-"The configuration file the daemon loaded (file null: none) and the sha256 of its bytes."
-type ConfigSource {
-  file: String
-  sha256: String
-}
-
 "What a reload changed."
 type ReloadResult {
   added: [String!]!
@@ -54,9 +49,15 @@ type ReloadResult {
   unchanged: [String!]!
 }
 
+"The configuration file the daemon read (null: none) and a digest of it and the project's .env."
+type LoadedConfig {
+  file: String
+  digest: String!
+}
+
 extend type Query {
-  "The configuration the daemon runs, as loaded (at start or the last reload)."
-  config: ConfigSource!
+  "What the running configuration was read from."
+  loadedConfig: LoadedConfig!
   "Every service, in configuration order."
   services: [Service!]!
   "One service, or null when there is none of that name."

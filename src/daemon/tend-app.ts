@@ -1,15 +1,16 @@
 import type { DaemonApp, DaemonContext } from '../kit/define.js';
 import type { Supervisor } from '../services/supervisor.js';
-import type { ConfigSource } from '../services/config/fingerprint.js';
 import type { ProjectConfig, ReloadResult } from '../services/types.js';
 import { SERVICES_TYPE_DEFS } from './service-shape.js';
+import { checkLaunch, initialServices, readLaunch } from './launch.js';
+import { describeEndpointPort } from './endpoint-port.js';
 
 /** What tend's daemon keeps while it runs. */
 export interface TendState {
   supervisor: Supervisor;
   config: ProjectConfig;
-  /** The file `config` came from and the sha256 of its text: `start` compares them with the disk. */
-  source: ConfigSource;
+  /** The file the configuration came from and its digest (with .env) when it was read. */
+  loaded: { file: string | null; digest: string };
   /** Re-reads the configuration and applies the difference; throws (changing nothing) on a bad file. */
   reload: () => Promise<ReloadResult>;
   /** Aborted when the daemon shuts down. */
@@ -24,22 +25,36 @@ export interface TendState {
  */
 export const tendApp: DaemonApp<TendState> = {
   typeDefs: SERVICES_TYPE_DEFS,
-  async validate({ projectDir, warn }) {
+  async validate({ projectDir, configFile, launch, warn }) {
     const { loadProjectConfig } = await import('../services/config/index.js');
-    const config = loadProjectConfig(projectDir);
+    const options = readLaunch(launch);
+    const config = loadProjectConfig(projectDir, { file: configFile, profiles: options.profiles });
     for (const warning of config.warnings ?? []) warn(warning);
     if (config.kind === 'none') warn(`no tend.yaml or Procfile found in ${projectDir} or above; the daemon runs with no services`);
+    checkLaunch(options, config);
     return config.daemon;
   },
   async start(ctx) {
     // Together: each import is a file to read and compile, and start waits on all.
-    const [{ loadConfigWithSource, diffConfigs }, { Supervisor }, { serviceResolvers }, { foregroundPrinter }] = await Promise.all([
-      import('../services/config/index.js'),
-      import('../services/supervisor.js'),
-      import('./schema.js'),
-      import('./foreground.js'),
-    ]);
-    const { config, source } = loadConfigWithSource(ctx.projectDir);
+    const [{ diffConfigs, configDigest }, { Supervisor }, { serviceResolvers }, { foregroundPrinter }, { loadWithLeases }, { portRange }, { portInUseCheck }] =
+      await Promise.all([
+        import('../services/config/index.js'),
+        import('../services/supervisor.js'),
+        import('./schema.js'),
+        import('./foreground.js'),
+        import('./load-config.js'),
+        import('../services/ports/range.js'),
+        import('../services/ports/in-use-check.js'),
+      ]);
+    const launch = readLaunch(ctx.launch);
+    const load = () =>
+      loadWithLeases(
+        ctx.projectDir,
+        { file: ctx.configFile, profiles: launch.profiles },
+        { stateRoot: ctx.paths.stateRoot, projectDir: ctx.projectDir, instanceDir: ctx.paths.dir, range: portRange(), log: ctx.log },
+      );
+    const config = await load();
+    checkLaunch(launch, config);
     // `run` printed them already (validate), and its log is that same terminal.
     if (!ctx.foreground) logWarnings(ctx, config);
     const supervisor = new Supervisor(config, {
@@ -48,27 +63,28 @@ export const tendApp: DaemonApp<TendState> = {
       watchIgnore: [ctx.paths.stateRoot, ctx.paths.dir],
       log: ctx.log,
       output: ctx.foreground ? foregroundPrinter(config, ctx.output, ctx.json) : undefined,
+      portInUse: portInUseCheck(ctx.paths.stateRoot),
     });
     const state: TendState = {
       supervisor,
       config,
-      source,
+      loaded: { file: config.file, digest: configDigest(ctx.projectDir, config.file) },
       signal: ctx.signal,
       resolvers: {},
       async reload() {
-        const { config: next, source: nextSource } = loadConfigWithSource(ctx.projectDir);
+        const next = await load();
         logWarnings(ctx, next);
         const diff = diffConfigs(state.config, next);
         await supervisor.reload(next, diff);
         state.config = next;
-        state.source = nextSource;
+        state.loaded = { file: next.file, digest: configDigest(ctx.projectDir, next.file) };
         ctx.notifyChange();
         return diff;
       },
     };
     state.resolvers = serviceResolvers(state);
     supervisor.onEvent(() => ctx.notifyChange());
-    await supervisor.start();
+    await supervisor.start(initialServices(launch, config));
     if (config.services.length) ctx.log(`supervising ${config.services.length} service(s) from ${config.file}`);
     return state;
   },
@@ -85,6 +101,9 @@ export const tendApp: DaemonApp<TendState> = {
   },
   droppedLines: (state) => state.supervisor.list().reduce((sum, s) => sum + s.droppedLines, 0),
   snapshot: (state) => ({ services: state.supervisor.list() }),
+  describePortInUse(port, paths) {
+    return describeEndpointPort(port, paths.stateRoot);
+  },
 };
 
 function logWarnings(ctx: DaemonContext, config: ProjectConfig): void {

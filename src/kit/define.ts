@@ -75,6 +75,8 @@ export interface DaemonApp<S = unknown> {
   droppedLines?: (state: S) => number;
   /** Extra data in the SIGUSR1 snapshot. */
   snapshot?: (state: S) => unknown;
+  /** Who holds a port the endpoint could not bind (`port 4000 is in use by pid …`), or null when unknown. */
+  describePortInUse?: (port: number, paths: InstancePaths) => string | null;
 }
 
 /** Endpoint settings a project may set for itself (flags win). */
@@ -89,6 +91,10 @@ export interface ValidateContext {
   paths: InstancePaths;
   /** Tells the user something is off but usable (printed on stderr as `<name>: warning: …`). */
   warn: (message: string) => void;
+  /** The configuration file named by `--file`, or null. */
+  configFile: string | null;
+  /** What the daemon will be launched with (CliExtensions.launch). */
+  launch: unknown;
 }
 
 /** What the daemon side is told and may use. */
@@ -99,6 +105,10 @@ export interface DaemonContext {
   foreground: boolean;
   /** Foreground with `--json`: the terminal gets one JSON object per line (`output` included). */
   json: boolean;
+  /** The configuration file named by `--file`, or null. */
+  configFile: string | null;
+  /** What the CLI launched the daemon with (CliExtensions.launch). */
+  launch: unknown;
   /** Appends a timestamped line to the daemon log (and the terminal in foreground). */
   log: (message: string) => void;
   /** Writes raw text to the terminal in foreground mode; dropped when detached. */

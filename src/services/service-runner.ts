@@ -29,6 +29,8 @@ export interface RunnerContext {
   log: (line: string) => void;
   output?: ServiceOutput;
   emit: (runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null) => void;
+  /** Who holds the service's port (`port 8080 is in use by …`), or null when it is free or it has none. */
+  portInUse?: (config: ServiceConfig) => string | null;
 }
 
 /** Each line of each service's runs, as stored: output lines and run markers (foreground `tend run`). */
@@ -88,7 +90,8 @@ export class ServiceRunner {
     const startedAt = this.startedAt === null ? null : new Date(this.startedAt).toISOString();
     const { state, restarts, ready, exitCode, exitSignal, reason } = this;
     const droppedLines = this.writer.droppedLines;
-    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason, droppedLines };
+    const port = this.config.port ?? null;
+    return { name, state, pid: this.current?.pid ?? null, restarts, ready, exitCode, exitSignal, startedAt, logFile: this.writer.file, reason, droppedLines, port };
   }
 
   /** Marks the service wanted: it waits in `pending` until launch(). */
@@ -157,6 +160,9 @@ export class ServiceRunner {
     this.ready = false;
     this.probeGaveUp = false;
     this.probeError = null;
+    // A taken port would only end in EADDRINUSE: say who holds it instead of spawning.
+    const blocked = ctx.portInUse?.(config) ?? null;
+    if (blocked !== null) return this.spawnFailed(`${blocked}; not started`);
     const output = ctx.output === undefined ? undefined : (kind: ServiceLineKind, text: string, at: { time: number; run: number }) => ctx.output?.(config.name, kind, text, at);
     const deps = { env: ctx.env, registry: ctx.registry, table: ctx.table, writer: this.writer, clock: ctx.clock, output };
     const outcome = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal));
@@ -225,9 +231,10 @@ export class ServiceRunner {
     this.current = null;
     this.leftovers = p.reapLeftovers();
     const { name, restart } = this.config;
-    const description = describeExit(code, signal);
-    this.ctx.log(`[${name}] ${description}`);
     const failedRun = code !== 0;
+    const held = failedRun ? (this.ctx.portInUse?.(this.config) ?? null) : null;
+    const description = held === null ? describeExit(code, signal) : `${describeExit(code, signal)} (${held})`;
+    this.ctx.log(`[${name}] ${description}`);
     if (!this.wanted || !(restart === 'always' || (restart === 'on-failure' && failedRun))) {
       this.setState('exited', failedRun ? description : null, true);
     } else {

@@ -43,6 +43,8 @@ export interface SupervisorOptions {
   clock?: () => number;
   /** Absolute dirs a service's `watch:` never looks into; default the instance dir. */
   watchIgnore?: string[];
+  /** Who holds a service's port, or null: checked before each spawn and after a failed run. */
+  portInUse?: (config: ServiceConfig) => string | null;
 }
 
 /** Supervises the services of one project. */
@@ -74,6 +76,7 @@ export class Supervisor {
       log,
       output: options.output,
       emit: (runner, kind, message) => this.emit(runner, kind, message),
+      portInUse: options.portInUse,
     };
     for (const service of config.services) this.runners.set(service.name, this.createRunner(service));
   }
@@ -136,7 +139,8 @@ export class Supervisor {
     }
     this.config = next;
     this.runners = runners;
-    await this.start([...added, ...restartChanged]);
+    const autostart = new Set(next.services.filter((s) => s.autostart !== false).map((s) => s.name));
+    await this.start([...added.filter((name) => autostart.has(name)), ...restartChanged]);
   }
 
   /**

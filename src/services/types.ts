@@ -71,7 +71,20 @@ export interface ServiceConfig {
   live?: LiveProbe | null;
   /** From a `restart:` map; null: the defaults. */
   restartTuning?: RestartTuning | null;
+  /** The service's port (in its env as PORT), or null when it has none. */
+  port?: number | null;
+  /** Started by a bare `start` (`autostart` and an active profile, or no profiles); default true. */
+  autostart?: boolean;
 }
+
+/** A service's `port:` before it is assigned: a lease, a fixed number, or a lease that prefers a number (Procfile). */
+export type PortRequest =
+  | { service: string; kind: 'auto' }
+  | { service: string; kind: 'fixed'; port: number }
+  | { service: string; kind: 'preferred'; port: number };
+
+/** Turns the port requests of a project into ports, by service name. */
+export type PortAssigner = (requests: readonly PortRequest[]) => ReadonlyMap<string, number>;
 
 /** The project's configuration, from tend.yaml / tend.yml / Procfile, or none. */
 export interface ProjectConfig {
@@ -111,6 +124,8 @@ export interface ServiceInfo {
   reason: string | null;
   /** Output lines its log could not take (disk full or failing) since the daemon started. */
   droppedLines: number;
+  /** Its port (PORT in its env), or null. */
+  port: number | null;
 }
 
 /** Something that happened to a service; pushed to subscribers. */

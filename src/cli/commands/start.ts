@@ -7,20 +7,27 @@ import { SERVICE_SELECTION } from '../../daemon/service-shape.js';
 import type { ServiceInfo } from '../../services/types.js';
 import { ask, printServices, serviceMutation } from '../daemon-client.js';
 import { startWarnings } from '../start-report.js';
+import { staleConfigNotice, type LoadedConfig } from '../config-notices.js';
 
-/** `tend start [SERVICE...] [--wait]`: the daemon with all services, or the named services in the running daemon. */
+/**
+ * `tend start [SERVICE...] [--wait]`: the daemon with every autostart service,
+ * or with only the named ones (and their dependencies); with a daemon already
+ * running, the named services are started in it.
+ */
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {
   const names = (args.services as string[] | undefined) ?? [];
   const waitMs = waitMsFor(args);
-  if (names.length) {
+  if (names.length && (await probeDaemon(ctx.paths)).state === 'running') {
     const started = await serviceMutation(ctx, 'startServices', names, false);
     await printServices(ctx, args.wait ? await awaitReady(ctx, names, waitMs) : started);
     return 0;
   }
   let result = await startFromArgs({ ...args, 'wait-timeout': args['wait-timeout'] ?? 10 }, ctx);
+  const stale = result.alreadyRunning ? staleConfigNotice(ctx, result.daemon.extra.loadedConfig as LoadedConfig | undefined) : null;
+  if (stale) ctx.err(stale);
   if (args.wait) {
     const pid = result.daemon.live.pid;
-    await awaitReady(ctx, null, waitMs).catch((err: Error) => {
+    await awaitReady(ctx, names.length ? names : null, waitMs).catch((err: Error) => {
       if (err instanceof DaemonError && STOPPED_CODES.has(err.code)) throw lostToStop(ctx, pid, err);
       const hint = `the daemon keeps running (pid ${pid}): '${ctx.def.name} ps' shows the services, '${ctx.def.name} stop' stops everything`;
       throw new DaemonError('SERVICE_FAILED', `${err.message}\n${hint}`, { cause: err });

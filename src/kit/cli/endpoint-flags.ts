@@ -5,6 +5,8 @@ import { given, type Args, type CommandContext } from './spec.js';
 export interface EndpointChoice {
   host: string;
   port: number;
+  /** The tool's launch options (CliExtensions.launch), checked by its validate hook. */
+  launch?: unknown;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -16,7 +18,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function chooseEndpoint(args: Args, ctx: CommandContext): Promise<EndpointChoice> {
   const app = await ctx.def.load();
   const warn = (message: string): void => ctx.err(`${ctx.def.name}: warning: ${message}\n`);
-  const defaults = (await app.validate?.({ projectDir: ctx.paths.projectDir, paths: ctx.paths, warn })) ?? {};
+  const launch = launchOf(args, ctx);
+  const defaults = (await app.validate?.({ projectDir: ctx.paths.projectDir, paths: ctx.paths, warn, configFile: ctx.configFile, launch })) ?? {};
   const port = args.port ?? defaults.port ?? 0;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InputError(`--port must be a whole number from 0 to 65535, ${given(args.port)}`);
@@ -26,7 +29,12 @@ export async function chooseEndpoint(args: Args, ctx: CommandContext): Promise<E
   if (!LOOPBACK.has(host)) {
     ctx.err(`${ctx.def.name}: warning: binding ${host} exposes the endpoint beyond this machine (it still needs the token)\n`);
   }
-  return { host: host === 'localhost' ? '127.0.0.1' : host, port };
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port, launch };
+}
+
+/** What the tool launches its daemon with, from the arguments (CliExtensions.launch). */
+export function launchOf(args: Args, ctx: CommandContext): unknown {
+  return ctx.extensions.launch?.(args, ctx);
 }
 
 /** `--wait-timeout` in milliseconds, checked. */

@@ -49,6 +49,10 @@ export function parseFor(spec: CommandSpec, rest: string[]): Args | null {
   for (const [name, o] of Object.entries(options)) {
     const v = parsed[name];
     if (o.type === 'number' && v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) return null;
+    if (o.repeatable && Array.isArray(v)) {
+      if (v.some((x) => typeof x !== o.type)) return null;
+      continue;
+    }
     if (o.type === 'string' && v !== undefined && typeof v !== 'string') return null;
     if (Array.isArray(v)) return null; // an option given twice: yargs decides
   }

@@ -8,6 +8,11 @@ export interface OptionSpec {
   alias?: string;
   default?: unknown;
   hidden?: boolean;
+  /**
+   * May be given more than once (`--profile a --profile b`): the value is then
+   * a list. Not yargs' `array`, which would swallow the positionals after it.
+   */
+  repeatable?: boolean;
 }
 
 /** Parsed arguments as a command handler receives them. */
@@ -17,6 +22,8 @@ export type Args = Record<string, unknown> & { _: (string | number)[] };
 export interface CommandContext {
   def: DaemonDefinition<unknown>;
   paths: InstancePaths;
+  /** The configuration file named by `--file`/`-F`/`<NAME>_FILE` (absolute), or null. */
+  configFile: string | null;
   json: boolean;
   env: NodeJS.ProcessEnv;
   /** Human text (stdout). */
@@ -26,7 +33,7 @@ export interface CommandContext {
   /** Colour only on a TTY and without NO_COLOR. */
   color: boolean;
   /** Arguments that re-run this program in daemon mode. */
-  daemonArgs: (flags: { host: string; port: number }) => string[];
+  daemonArgs: (flags: { host: string; port: number; launch?: unknown }) => string[];
   /** Aborted on Ctrl-C, for commands that wait (logs -f, --watch). */
   signal: AbortSignal;
   /** The CLI's extensions, for commands that delegate to each other (restart -> start). */
@@ -54,6 +61,11 @@ export interface CommandSpec {
 export interface CliExtensions {
   /** Commands added, or replacing the kit's own with the same name. */
   commands?: CommandSpec[];
+  /**
+   * What the tool's daemon is launched with, from `start`/`run`/`restart`'s
+   * arguments (JSON-serializable; the daemon sees it as `ctx.launch`).
+   */
+  launch?: (args: Args, ctx: CommandContext) => unknown;
   /** More fields fetched and shown by `status` (and returned by `start`). */
   status?: {
     selection: string;
@@ -76,6 +88,7 @@ export interface CliExtensions {
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   dir: { type: 'string', describe: 'project directory (default: nearest ancestor with a project file, else cwd)' },
+  file: { type: 'string', alias: 'F', describe: 'configuration file (its dir is the project)' },
   json: { type: 'boolean', describe: 'print one JSON object on stdout', default: false },
 };
 

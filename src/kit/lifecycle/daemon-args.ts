@@ -20,9 +20,12 @@ export function daemonEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessE
  * Node arguments that run this same program in daemon mode; execArgv is kept
  * so `node --import tsx src/cli.ts` works in development.
  */
-export function daemonArgs(projectDir: string, flags: { host: string; port: number }): string[] {
+export function daemonArgs(projectDir: string, flags: { host: string; port: number; file?: string | null; launch?: unknown }): string[] {
   const entry = process.argv[1] ?? '';
-  return [...portableExecArgv(process.execArgv, cwdOr(projectDir)), entry, DAEMON_COMMAND, '--dir', projectDir, '--host', flags.host, '--port', String(flags.port)];
+  const args = [...portableExecArgv(process.execArgv, cwdOr(projectDir)), entry, DAEMON_COMMAND, '--dir', projectDir, '--host', flags.host, '--port', String(flags.port)];
+  if (flags.file) args.push('--file', flags.file);
+  if (flags.launch !== undefined) args.push('--launch', JSON.stringify(flags.launch));
+  return args;
 }
 
 // A deleted cwd has no path: resolve from the project instead.

@@ -23,6 +23,8 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
       port: { type: 'string' },
       'state-root': { type: 'string' },
       'ready-query': { type: 'string' },
+      file: { type: 'string' },
+      launch: { type: 'string' },
     },
   });
   const prefix = envPrefix(def.name);
@@ -39,6 +41,8 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
       faults: parseTestFaults(process.env[`${prefix}_TEST_FAULT`]),
       introspection: process.env[`${prefix}_GRAPHQL_INTROSPECTION`] === '1',
       readyQuery: values['ready-query'],
+      configFile: values.file ?? null,
+      launch: values.launch === undefined ? undefined : JSON.parse(values.launch),
     });
   } catch (err) {
     // Already reported on the ready pipe; the log gets the detail.

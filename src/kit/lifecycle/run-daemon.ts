@@ -38,6 +38,10 @@ export interface DaemonRunOptions {
   drainMs?: number;
   /** A query whose answer goes on the ready pipe (what `start` would ask right after). */
   readyQuery?: string;
+  /** The configuration file named on the command line, or null. */
+  configFile?: string | null;
+  /** What the tool's CLI launched it with (CliExtensions.launch). */
+  launch?: unknown;
 }
 
 /** How long in-flight requests get to finish at shutdown. */
@@ -100,6 +104,8 @@ class DaemonRun<S> {
       instanceId: this.instanceId,
       foreground,
       json: foreground && options.json === true,
+      configFile: options.configFile ?? null,
+      launch: options.launch,
       log: this.log.line,
       output: this.log.output,
       notifyChange: () => {
@@ -168,7 +174,7 @@ class DaemonRun<S> {
     // Pushed before the endpoint is bound, so it runs after the endpoint
     // closed: the app stops once nobody can ask it anything.
     this.teardown.push('stopping the app', () => this.started && app.stop(this.started.state, this.ctx));
-    const bound = await this.bindEndpoint();
+    const bound = await this.bindEndpoint(app);
     await this.step('after-bind');
     // The app starts before the endpoint serves: its resolvers need its state,
     // and nobody can address the endpoint before metadata names its port.
@@ -250,9 +256,13 @@ class DaemonRun<S> {
   }
 
   /** Step: bind the endpoint (requests get 503 until the app is mounted). */
-  private async bindEndpoint(): Promise<Listening> {
-    const bound = await listen(this.options.host, this.options.port).catch((err: unknown) => {
-      throw toDaemonError(err, 'START_FAILED');
+  private async bindEndpoint(app: DaemonApp<S>): Promise<Listening> {
+    const { host, port, paths } = this.options;
+    const bound = await listen(host, port).catch((err: unknown) => {
+      const e = toDaemonError(err, 'START_FAILED');
+      // Name who holds the port, so the user knows what to stop.
+      const holder = e.code === 'PORT_IN_USE' ? app.describePortInUse?.(port, paths) : null;
+      throw holder ? new DaemonError(e.code, `${e.message}: ${holder}`, { cause: err }) : e;
     });
     this.teardown.push('closing the endpoint', async () => {
       for (const stop of this.subscriptions) stop();

@@ -48,6 +48,13 @@ export function serviceName() {
   });
 }
 
+/** A profile name (`profiles:`, `--profile`): the same rules as a service name. */
+export function profileName() {
+  return z.string().regex(SERVICE_NAME_PATTERN, {
+    error: (issue) => `invalid profile name ${describeValue(issue.input)}; ${SERVICE_NAME_HINT}`,
+  });
+}
+
 /** A duration in milliseconds; `positive` refuses zero (an interval of 0 would spin). */
 export function duration(options: { positive?: boolean } = {}) {
   return z.unknown().transform((value, ctx) => {

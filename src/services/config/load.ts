@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ProjectConfig } from '../types.js';
-import { fingerprint, type ConfigSource } from './fingerprint.js';
+import { portRange, preferredPort } from '../ports/range.js';
+import type { PortAssigner, ProjectConfig } from '../types.js';
+import { readProjectDotenv } from './dotenv-file.js';
+import { placeholderPorts } from './port-field.js';
 import { parseProcfile } from './procfile.js';
+import { withProcfileEnv } from './procfile-env.js';
 import { readConfigInput } from './read-input.js';
 import { parseYamlConfig } from './yaml.js';
 
@@ -11,6 +14,23 @@ export const CONFIG_FILE_NAMES = ['tend.yaml', 'tend.yml', 'Procfile'] as const;
 
 /** Which parser a configuration file needs. */
 export type ConfigFileKind = 'yaml' | 'procfile';
+
+/** How a project's configuration is read; every field has a default. */
+export interface LoadOptions {
+  /** The file named by `--file`/`TEND_FILE` (absolute); default: found in the project dir. */
+  file?: string | null;
+  /** tend's environment (`${…}`, a Procfile's base `$PORT`); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Assigns ports; default: the numbers asked for, `auto` as its preferred lease (nothing reserved). */
+  ports?: PortAssigner;
+  /** Active profiles; default none. */
+  profiles?: readonly string[];
+}
+
+/** The parser a named file needs: `.yaml`/`.yml` are tend.yaml syntax, anything else a Procfile. */
+export function configFileKind(file: string): ConfigFileKind {
+  return /\.ya?ml$/i.test(file) ? 'yaml' : 'procfile';
+}
 
 /** The configuration file of `dir` (that dir only, no walking up), or null when it has none. */
 export function findConfigFile(dir: string): { file: string; kind: ConfigFileKind } | null {
@@ -29,15 +49,19 @@ export function findConfigFile(dir: string): { file: string; kind: ConfigFileKin
  * Reads and validates the project's configuration. No file is a valid answer
  * (no services); a bad file throws `ConfigError` with every problem found.
  */
-export function loadProjectConfig(projectDir: string): ProjectConfig {
-  return loadConfigWithSource(projectDir).config;
-}
-
-/** loadProjectConfig, with which file it read and the sha256 of the very text parsed (see fingerprint.ts). */
-export function loadConfigWithSource(projectDir: string): { config: ProjectConfig; source: ConfigSource } {
-  const found = findConfigFile(projectDir);
-  if (!found) return { config: { file: null, kind: 'none', services: [], daemon: {} }, source: { file: null, sha256: null } };
+export function loadProjectConfig(projectDir: string, options: LoadOptions = {}): ProjectConfig {
+  const found = options.file ? { file: options.file, kind: configFileKind(options.file) } : findConfigFile(projectDir);
+  if (!found) return { file: null, kind: 'none', services: [], daemon: {} };
   const text = readConfigInput(found.file, 'the config file');
-  const config = found.kind === 'yaml' ? parseYamlConfig(text, found.file, projectDir) : parseProcfile(text, found.file, projectDir);
-  return { config, source: { file: found.file, sha256: fingerprint(text) } };
+  const env = options.env ?? process.env;
+  const root = path.resolve(projectDir);
+  const ports = options.ports ?? placeholderPorts((service) => preferredPort(root, service, portRange(env)));
+  const { values: dotenv, problem } = readProjectDotenv(root);
+  // A bad .env is reported after the file's own problems: an `env_file: .env` names it with its place.
+  const config =
+    found.kind === 'yaml'
+      ? parseYamlConfig(text, found.file, projectDir, { env, dotenv, ports, profiles: options.profiles ?? [] })
+      : withProcfileEnv(parseProcfile(text, found.file, projectDir), { env, dotenv, ports });
+  if (problem) throw problem;
+  return config;
 }

@@ -7,6 +7,8 @@ export interface RawIssue {
   message: string;
   /** Point at the key itself (unknown key, bad name) rather than at its value. */
   at: 'key' | 'value';
+  /** Offset of the problem inside a string value (an interpolation), when known. */
+  offset?: number;
 }
 
 const TYPE_NAMES: Record<string, string> = {

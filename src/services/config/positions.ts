@@ -11,7 +11,7 @@ export interface Position {
  * when the value is empty; for a path that is missing, the key of the nearest
  * mapping that holds it (so "required key is missing" points at its owner).
  */
-export function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[], at: 'key' | 'value'): Position {
+export function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[], at: 'key' | 'value', offset?: number): Position {
   let node: unknown = doc.contents;
   let key: unknown = null;
   let found = true;
@@ -33,10 +33,20 @@ export function locate(doc: Document, lines: LineCounter, path: readonly (string
     }
   }
   const target = !found || at === 'key' || isEmpty(node) ? (key ?? node) : node;
-  const offset = rangeStart(target);
-  if (offset === undefined) return { line: 1, column: 1 };
-  const { line, col } = lines.linePos(offset);
+  const start = rangeStart(target);
+  if (start === undefined) return { line: 1, column: 1 };
+  const { line, col } = lines.linePos(start + (found && offset !== undefined ? inScalar(target, offset) : 0));
   return { line, column: col };
+}
+
+// How far into a scalar's source the character at `offset` of its value is:
+// exact for plain and quoted one-line scalars (escapes aside); 0 for block scalars.
+function inScalar(node: unknown, offset: number): number {
+  if (!isScalar(node) || !node.range) return 0;
+  const [start, end] = node.range;
+  if (node.type === 'PLAIN') return offset <= end - start ? offset : 0;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return offset + 1 <= end - start ? offset + 1 : 0;
+  return 0;
 }
 
 /** `services.web.depends_on[0]`, with keys that are not plain words quoted. */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DEFAULT_RESTART, DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_MS } from './defaults.js';
 import { dependsOn } from './dependencies.js';
-import { command, duration, envName, envValue, serviceName, signal, strict } from './fields.js';
+import { command, duration, envName, envValue, profileName, serviceName, signal, strict } from './fields.js';
 import { directory, envFiles } from './files.js';
 import { liveProbe, readyProbe } from './probe.js';
 import { restartField } from './restart-policy.js';
@@ -36,6 +36,10 @@ export function serviceSchema(projectDir: string) {
     // The dev loop (see watch.ts, probe.ts, restart-policy.ts).
     watch: watchField().optional(),
     live: liveProbe().optional(),
+    // Checked (and leased) by portRequest before the rest, since `${PORT}` needs it.
+    port: z.unknown().optional(),
+    autostart: z.boolean().default(true),
+    profiles: z.array(profileName()).default([]),
   });
 }
 

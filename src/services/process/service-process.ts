@@ -12,7 +12,7 @@ import { readProcStat } from '../../kit/process/process-info.js';
 import { splitLines } from '../log/line-splitter.js';
 import type { BlockListener, LogWriter } from '../log/log-writer.js';
 import { exitFields, markerLine, type ServiceLineKind } from '../log/log-format.js';
-import { groupAlive, groupMembers, killQuiet, terminateGroup } from './process-group.js';
+import { groupMembers, killQuiet, terminateGroup } from './process-group.js';
 import type { ProcessTable } from './process-table.js';
 import { closeWriteEnd, openOutputPipes } from './output-pipes.js';
 import { LogMatcher } from '../log/log-matcher.js';

@@ -63,6 +63,12 @@ test('env_file that is a FIFO, /dev/zero, a directory or huge is refused with fi
   }
 });
 
+test('a project .env that is a FIFO is refused, naming it, instead of being waited on', (t) => {
+  const dir = project(t, { 'tend.yaml': lines('services:', '  web: { command: x }') });
+  fifo(dir, '.env');
+  assert.throws(() => loadProjectConfig(dir), new RegExp(`the project env file ${path.join(dir, '.env')} is a FIFO \\(named pipe\\), not a regular file`));
+});
+
 test('a tend.yaml or Procfile that is a FIFO or a device is refused, naming it, instead of being waited on or skipped', (t) => {
   for (const name of ['tend.yaml', 'Procfile']) {
     const dir = project(t, {});

@@ -37,7 +37,8 @@ test('the CONTRACT example resolves to services with defaults, absolute cwd and 
     name: 'db',
     command: 'redis-server --port 6390',
     cwd: dir,
-    env: {},
+    // The project's .env reaches every service.
+    env: { PORT: '1', FROM_FILE: 'yes' },
     dependsOn: {},
     ready: { kind: 'tcp', host: '127.0.0.1', port: 6390, ...TIMING },
     restart: 'no',
@@ -46,6 +47,8 @@ test('the CONTRACT example resolves to services with defaults, absolute cwd and 
     watch: null,
     live: null,
     restartTuning: null,
+    port: null,
+    autostart: true,
   };
   const web: ServiceConfig = {
     name: 'web',
@@ -60,6 +63,8 @@ test('the CONTRACT example resolves to services with defaults, absolute cwd and 
     watch: null,
     live: null,
     restartTuning: null,
+    port: null,
+    autostart: true,
   };
   assert.deepEqual(config, { file: path.join(dir, 'tend.yaml'), kind: 'yaml', services: [db, web], daemon: { port: 0 } });
 });

@@ -8,18 +8,20 @@ test('a Procfile gives one shell-command service per line, in the project dir, w
   const dir = project(t, {
     Procfile: lines('# dev processes', 'web: node server.js', '', 'worker:   node worker.js --queue=a:b  ', '  # indented comment', 'css_watch: sass --watch', '-lint: eslint .', '_db:redis-server'),
   });
-  const config = loadProjectConfig(dir);
+  const config = loadProjectConfig(dir, { env: {} });
   assert.equal(config.kind, 'procfile');
   assert.equal(config.file, path.join(dir, 'Procfile'));
   assert.deepEqual(config.daemon, {});
   assert.equal(config.warnings, undefined);
-  const defaults = { cwd: dir, env: {}, dependsOn: {}, ready: null, restart: 'no', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000, watch: null, live: null, restartTuning: null };
+  const defaults = { cwd: dir, dependsOn: {}, ready: null, restart: 'no', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000, autostart: true, watch: null, live: null, restartTuning: null };
+  // foreman's PORT numbers (no registry here, so the numbers themselves) and PS.
+  const port = (name: string, n: number) => ({ port: n, env: { PORT: String(n), PS: `${name}.1` } });
   assert.deepEqual(config.services, [
-    { name: 'web', command: 'node server.js', ...defaults },
-    { name: 'worker', command: 'node worker.js --queue=a:b', ...defaults },
-    { name: 'css_watch', command: 'sass --watch', ...defaults },
-    { name: '-lint', command: 'eslint .', ...defaults },
-    { name: '_db', command: 'redis-server', ...defaults },
+    { name: 'web', command: 'node server.js', ...defaults, ...port('web', 5000) },
+    { name: 'worker', command: 'node worker.js --queue=a:b', ...defaults, ...port('worker', 5100) },
+    { name: 'css_watch', command: 'sass --watch', ...defaults, ...port('css_watch', 5200) },
+    { name: '-lint', command: 'eslint .', ...defaults, ...port('-lint', 5300) },
+    { name: '_db', command: 'redis-server', ...defaults, ...port('_db', 5400) },
   ]);
 });
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ConfigError, loadProjectConfig } from '../../../src/services/config/index.js';
 import { lines, project, yamlIssues } from './project.js';
 
-const SERVICE_KEYS = 'command, cwd, env, env_file, depends_on, ready, restart, stop_signal, stop_timeout, watch, live';
+const SERVICE_KEYS = 'command, cwd, env, env_file, depends_on, ready, restart, stop_signal, stop_timeout, watch, live, port, autostart, profiles';
 
 test('a YAML syntax error is reported with its line and column, and nothing is validated', (t) => {
   const issues = yamlIssues(t, ['services:', '  web:', '    command: a: b', '    unknown_key: 1']);

@@ -12,7 +12,10 @@ export default async function run(args: Args, ctx: CommandContext): Promise<numb
   try {
     return await runDaemon(ctx.def, {
       paths: ctx.paths,
-      ...endpoint,
+      host: endpoint.host,
+      port: endpoint.port,
+      launch: endpoint.launch,
+      configFile: ctx.configFile,
       foreground: true,
       json: ctx.json,
       pipe: openReadyPipe(false),
