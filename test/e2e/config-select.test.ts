@@ -186,7 +186,7 @@ test('start with a running daemon whose tend.yaml changed says so and suggests r
   box.write('tend.yaml', `services:\n  web: { command: ${SLEEP} }\n  api: { command: ${SLEEP} }\n`);
   const changed = await box.cli(['start']);
   assert.equal(changed.code, 0);
-  assert.match(changed.stderr, /tend: tend\.yaml changed since the daemon loaded it; run 'tend reload' to apply it/);
+  assert.match(changed.stderr, /tend: warning: tend\.yaml changed since the daemon loaded it; run 'tend reload' to apply it/);
   assert.equal((await box.cli(['reload'])).code, 0);
   assert.doesNotMatch((await box.cli(['start'])).stderr, /changed/);
 });
@@ -195,7 +195,7 @@ test('start in a dir with no config file warns, then runs the daemon with no ser
   const box = makeSandbox(t);
   const r = await box.cli(['start', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`warning: no tend\\.yaml, tend\\.yml or Procfile found in ${box.projectDir} or above`));
+  assert.match(r.stderr, new RegExp(`warning: no tend\\.yaml or Procfile found in ${box.projectDir} or above`));
   assert.deepEqual(JSON.parse(r.stdout).services, []);
 });
 

@@ -262,7 +262,12 @@ class DaemonRun<S> {
       const e = toDaemonError(err, 'START_FAILED');
       // Name who holds the port, so the user knows what to stop.
       const holder = e.code === 'PORT_IN_USE' ? app.describePortInUse?.(port, paths) : null;
-      throw holder ? new DaemonError(e.code, `${e.message}: ${holder}`, { cause: err }) : e;
+      if (!holder) throw e;
+      // The holder right after the address, before the next step listen() suggests.
+      const message = /^listen EADDRINUSE: address already in use [^;]+/.test(e.message)
+        ? e.message.replace(/^(listen EADDRINUSE: address already in use [^;]+)/, `$1: ${holder}`)
+        : `${e.message}: ${holder}`;
+      throw new DaemonError(e.code, message, { cause: err });
     });
     this.teardown.push('closing the endpoint', async () => {
       for (const stop of this.subscriptions) stop();
