@@ -56,6 +56,10 @@ export default async function logs(args: Args, ctx: CommandContext): Promise<num
   // A name with no log at all may still be a service that printed nothing:
   // only the running daemon can tell; a name that is neither is an error,
   // after the services that are were printed.
+  if (!names.length && !args.follow && !existsSync(paths.logFile) && !servicesWithLogs(paths.servicesDir).length) {
+    ctx.err(`${ctx.def.name}: no log yet in ${paths.dir} (no daemon has run for this project; '${ctx.def.name} start' starts one)\n`);
+    return 0;
+  }
   const missing = names.filter((name) => !existsSync(paths.serviceLog(name)));
   const unknown = missing.length && !args.follow ? await notServices(ctx, missing) : [];
   if (unknown.length === names.length && names.length) throw noLog(unknown);

@@ -195,7 +195,7 @@ test('a relative TEND_STATE_DIR is refused: start and the daemon (in the project
   const box = makeSandbox(t);
   const env = { TEND_STATE_DIR: 'state' };
   const r = await box.cli(['start', '--json', '--dir', 'project', '--wait-timeout', '5'], { env, cwd: box.root });
-  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.equal(r.code, 2, 'bad input: ' + r.stdout + r.stderr);
   assert.match(r.stderr, /TEND_STATE_DIR must be an absolute path, got "state"/);
   assert.equal(existsSync(join(box.root, 'state')), false);
   assert.equal(existsSync(join(box.projectDir, 'state')), false);
