@@ -3,6 +3,7 @@ import type { Supervisor } from '../services/supervisor.js';
 import type { ConfigSource } from '../services/config/fingerprint.js';
 import type { ProjectConfig, ReloadResult } from '../services/types.js';
 import { SERVICES_TYPE_DEFS } from './service-shape.js';
+import { LOG_TYPE_DEFS } from './log-shape.js';
 
 /** What tend's daemon keeps while it runs. */
 export interface TendState {
@@ -23,7 +24,8 @@ export interface TendState {
  * load inside start(), so `start`'s validation pays only for the config.
  */
 export const tendApp: DaemonApp<TendState> = {
-  typeDefs: SERVICES_TYPE_DEFS,
+  typeDefs: SERVICES_TYPE_DEFS + LOG_TYPE_DEFS,
+  ui: async () => (await import('./ui/bundle.js')).uiBundle(),
   async validate({ projectDir, warn }) {
     const { loadProjectConfig } = await import('../services/config/index.js');
     const config = loadProjectConfig(projectDir);

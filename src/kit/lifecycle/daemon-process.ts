@@ -39,6 +39,7 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
       faults: parseTestFaults(process.env[`${prefix}_TEST_FAULT`]),
       introspection: process.env[`${prefix}_GRAPHQL_INTROSPECTION`] === '1',
       readyQuery: values['ready-query'],
+      uiCodeTtlMs: testNumber(process.env[`${prefix}_TEST_UI_CODE_TTL_MS`]),
     });
   } catch (err) {
     // Already reported on the ready pipe; the log gets the detail.
@@ -47,4 +48,10 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
     process.stderr.write(`${new Date().toISOString()} daemon exiting: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+// A test-only knob: unset (every real run), the default applies.
+function testNumber(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
