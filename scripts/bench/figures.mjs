@@ -600,4 +600,5 @@ export const FIGURES = {
   'watch-latency': figWatchLatency,
   'logs-read': (ctx) => figLogRead(ctx, row),
   'stop-services': figStopServices,
+  dashboard: (ctx) => import('./dashboard.mjs').then((m) => m.figDashboard(ctx)),
 };
