@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'STALE',
   'NOT_ANSWERING',
   'DAEMON_STOPPED',
+  'UI_LOGIN_REFUSED',
   'INTERNAL',
 ] as const;
 

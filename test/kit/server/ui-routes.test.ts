@@ -20,7 +20,7 @@ function makeApp(now = () => Date.now()) {
   const app = createDaemonApp({
     token: TOKEN,
     allowedHosts: () => hostsFor('127.0.0.1', 4100),
-    status: () => ({ instanceId: 'i', pid: 1, version: '1', startedAt: '2026-01-01T00:00:00Z', uptimeSeconds: 1, projectDir: '/p', logFile: '/l', foreground: false, requestsServed: 0, memory: { rss: 1, heapUsed: 1, heapTotal: 1, external: 1 } }),
+    status: () => ({ instanceId: 'i', pid: 1, version: '1', startedAt: '2026-01-01T00:00:00Z', uptimeSeconds: 1, projectDir: '/p', logFile: '/l', foreground: false, requestsServed: 0, memory: { rss: 1, heapUsed: 1, heapTotal: 1, external: 1 }, droppedLines: 0 }),
     onChange: (l) => (changes.on('change', l), () => changes.off('change', l)),
     countRequest: () => {},
     trackSubscription: () => () => {},
