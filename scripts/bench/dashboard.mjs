@@ -86,7 +86,7 @@ async function updateMs(page, name) {
 }
 
 export async function figDashboard(ctx = {}) {
-  const runs = ctx.dashboardRuns ?? 5;
+  const runs = ctx.dashboardRuns ?? (ctx.quick ? 2 : 6);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const load = [];
   const update = [];
