@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 import { graphqlInstanceOf } from './scripts/build/graphql-instanceof.js';
 import { processGlobal } from './scripts/build/process-global.js';
 import { regroupChunks } from './scripts/build/regroup-chunks.js';
+import { uiBundlePlugin } from './scripts/build/ui-bundle.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -34,7 +35,7 @@ export default defineConfig({
   metafile: true,
   // Keep `node:` in imports: processGlobal must see `node:process`.
   removeNodeProtocol: false,
-  esbuildPlugins: [processGlobal(), graphqlInstanceOf()],
+  esbuildPlugins: [processGlobal(), graphqlInstanceOf(), uiBundlePlugin()],
   // Bundled CommonJS deps call require(); ESM output has none without this.
   banner: { js: "import { createRequire as __tendCreateRequire } from 'node:module'; const require = __tendCreateRequire(import.meta.url);" },
   onSuccess: () =>
@@ -43,7 +44,7 @@ export default defineConfig({
       entries: ['cli', 'index'],
       executables: ['cli'],
       lightPackages: ['yargs-parser', 'env-paths', 'is-safe-filename', '@noble/hashes'],
-      heavySources: ['src/services/'],
+      heavySources: ['src/services/', 'src/daemon/ui/'],
       heavyBuiltins: ['child_process', 'http'],
     }),
 });

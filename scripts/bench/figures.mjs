@@ -602,4 +602,5 @@ export const FIGURES = {
   'stop-services': figStopServices,
   ports: async (ctx) => (await import('./ports.mjs')).figLeasePorts(ctx),
   'start-ports': async (ctx) => (await import('./ports.mjs')).figStartAutoPorts(ctx),
+  dashboard: (ctx) => import('./dashboard.mjs').then((m) => m.figDashboard(ctx)),
 };

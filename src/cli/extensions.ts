@@ -80,6 +80,16 @@ const commands: CommandSpec[] = [
     load: async () => (await import('./commands/logs.js')).default,
   },
   {
+    command: 'ui',
+    describe: 'open the live dashboard in the browser (prints its one-time login URL)',
+    options: { open: { type: 'boolean', describe: 'open the browser (--no-open: only print the URL)', default: true } },
+    examples: [
+      ['tend ui', 'print the dashboard URL and open it'],
+      ['tend ui --no-open', 'only print it'],
+    ],
+    load: async () => (await import('./commands/ui.js')).default,
+  },
+  {
     command: 'reload',
     describe: 're-read tend.yaml: start added services, stop removed ones, restart changed ones',
     load: async () => (await import('./commands/reload.js')).default,

@@ -2,6 +2,8 @@ import { Repeater } from 'graphql-yoga';
 import { DaemonError, TimeoutError } from '../kit/errors.js';
 import type { ServiceEvent, ServiceInfo } from '../services/types.js';
 import type { TendState } from './tend-app.js';
+import { serviceLogStream } from './log-stream.js';
+import type { ServiceLogLine } from './log-shape.js';
 
 /** Resolvers of SERVICES_TYPE_DEFS over the running supervisor. */
 export function serviceResolvers(state: TendState): Record<string, unknown> {
@@ -53,6 +55,10 @@ export function serviceResolvers(state: TendState): Record<string, unknown> {
       serviceEvents: {
         subscribe: (_: unknown, { names }: { names?: string[] | null }) => eventStream(state, names ?? null),
         resolve: (event: ServiceEvent) => event,
+      },
+      serviceLog: {
+        subscribe: (_: unknown, { name, tail }: { name: string; tail: number }) => serviceLogStream(name, info(state, name).logFile, tail, state.signal),
+        resolve: (line: ServiceLogLine) => line,
       },
     },
   };

@@ -4,6 +4,7 @@ import type { ProjectConfig, ReloadResult } from '../services/types.js';
 import { SERVICES_TYPE_DEFS } from './service-shape.js';
 import { checkLaunch, initialServices, readLaunch } from './launch.js';
 import { describeEndpointPort } from './endpoint-port.js';
+import { LOG_TYPE_DEFS } from './log-shape.js';
 
 /** What tend's daemon keeps while it runs. */
 export interface TendState {
@@ -24,7 +25,8 @@ export interface TendState {
  * load inside start(), so `start`'s validation pays only for the config.
  */
 export const tendApp: DaemonApp<TendState> = {
-  typeDefs: SERVICES_TYPE_DEFS,
+  typeDefs: SERVICES_TYPE_DEFS + LOG_TYPE_DEFS,
+  ui: async () => (await import('./ui/bundle.js')).uiBundle(),
   async validate({ projectDir, configFile, launch, warn }) {
     const { loadProjectConfig } = await import('../services/config/index.js');
     const options = readLaunch(launch);

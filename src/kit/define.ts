@@ -1,4 +1,5 @@
 import type { InstancePaths } from './state/paths.js';
+import type { UiBundle } from './server/ui-routes.js';
 
 /** What a tool gives the kit to get a correct background mode. */
 export interface DaemonDefinition<S = unknown> {
@@ -62,6 +63,11 @@ export interface DaemonApp<S = unknown> {
    * prints can say what already went wrong.
    */
   settle?: (state: S, ctx: DaemonContext) => Promise<void>;
+  /**
+   * The tool's dashboard (page and assets), loaded on its first request: the
+   * daemon serves it at `/`, behind the one-time-code login (`uiLoginCode`).
+   */
+  ui?: () => Promise<UiBundle>;
   /** Stops the tool's work; runs after the endpoint stopped accepting. */
   stop: (state: S, ctx: DaemonContext) => Promise<void>;
   /**

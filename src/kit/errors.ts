@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'STALE',
   'NOT_ANSWERING',
   'DAEMON_STOPPED',
+  'UI_LOGIN_REFUSED',
   'INTERNAL',
 ] as const;
 

@@ -43,6 +43,7 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
       readyQuery: values['ready-query'],
       configFile: values.file ?? null,
       launch: values.launch === undefined ? undefined : JSON.parse(values.launch),
+      uiCodeTtlMs: testNumber(process.env[`${prefix}_TEST_UI_CODE_TTL_MS`]),
     });
   } catch (err) {
     // Already reported on the ready pipe; the log gets the detail.
@@ -51,4 +52,10 @@ export async function daemonMode(def: DaemonDefinition<any>, argv: string[]): Pr
     process.stderr.write(`${new Date().toISOString()} daemon exiting: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+// A test-only knob: unset (every real run), the default applies.
+function testNumber(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n >= 0 ? n : undefined;
 }

@@ -10,6 +10,7 @@ import { escalation, REAP_GRACE_MS, reapInDaemon } from './reap.js';
 import { hostsFor } from '../server/guard.js';
 import { listen, type Listening } from '../server/listen.js';
 import { selfQuery } from '../server/self-query.js';
+import { UiSessions } from '../server/ui-session.js';
 import type { LiveStatus } from '../server/status-shape.js';
 import { ensureInstanceDir } from '../state/instance-dir.js';
 import { acquireLock, AlreadyRunningError } from '../state/lock.js';
@@ -36,6 +37,8 @@ export interface DaemonRunOptions {
   faults?: TestFaults;
   introspection?: boolean;
   drainMs?: number;
+  /** Lifetime of a dashboard login code (tests shorten it; default 60 s). */
+  uiCodeTtlMs?: number;
   /** A query whose answer goes on the ready pipe (what `start` would ask right after). */
   readyQuery?: string;
   /** The configuration file named on the command line, or null. */
@@ -201,6 +204,13 @@ class DaemonRun<S> {
         return () => this.subscriptions.delete(stop);
       },
       resolvers: app.resolvers?.(this.started.state, this.ctx),
+      ui: app.ui && {
+        bundle: app.ui,
+        logins: new UiSessions({ codeTtlMs: this.options.uiCodeTtlMs }),
+        // Cookies are per host, not per port: each daemon on 127.0.0.1 needs its own name.
+        cookieName: `${this.def.name}_ui_${bound.port}`,
+        command: `${this.def.name} ui`,
+      },
     });
     bound.setHandler(yoga);
     const metadata = this.publishMetadata(bound.port);

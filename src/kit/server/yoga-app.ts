@@ -3,7 +3,9 @@ import { createServerAdapter } from '@whatwg-node/server';
 import { createSchema, maskError, Repeater, YogaServer, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { DaemonError } from '../errors.js';
 import { STATUS_TYPE_DEFS, type LiveStatus } from './status-shape.js';
-import { checkRequest, type GuardOptions } from './guard.js';
+import { authorize, type GuardOptions } from './guard.js';
+import { uiResponse, type UiBundle } from './ui-routes.js';
+import type { UiSessions } from './ui-session.js';
 
 /** Most tokens a query may have (see the `limits` plugin). */
 export const MAX_QUERY_TOKENS = 2_000;
@@ -20,21 +22,55 @@ export interface AppOptions extends GuardOptions {
   countRequest: () => void;
   /** Registers a subscription's stop function, so shutdown can end them. */
   trackSubscription: (stop: () => void) => () => void;
+  /** The dashboard, when the tool has one: served at `/`, logged into with `uiLoginCode`. */
+  ui?: {
+    /** Loaded on the first dashboard request, so an idle daemon never holds it. */
+    bundle: () => Promise<UiBundle>;
+    logins: UiSessions;
+    cookieName: string;
+    /** The command that opens it (`tend ui`), named on refusal pages. */
+    command: string;
+  };
 }
+
+/** The dashboard's login mutation, added to the schema when the tool has a dashboard. */
+export const UI_TYPE_DEFS = `
+"A one-time dashboard login: open path on the daemon's origin within 60 s; it works once."
+type UiLogin {
+  code: String!
+  path: String!
+}
+
+extend type Mutation {
+  "A one-time code for the dashboard (token holders only, not dashboard sessions)."
+  uiLoginCode: UiLogin!
+}
+`;
 
 /**
  * Builds the yoga app, apart from any socket: tests call `app.fetch()`.
  * Every request goes through the guard before GraphQL sees it.
  */
 export function createDaemonApp(options: AppOptions): YogaServerInstance<object, object> {
+  const ui = options.ui;
+  const guardOptions: GuardOptions = ui ? { ...options, sessions: { cookieName: ui.cookieName, valid: (s) => ui.logins.valid(s) } } : options;
+  // Who passed the guard, for resolvers that only a token holder may call.
+  const via = new WeakMap<Request, 'token' | 'session'>();
+  let bundle: Promise<UiBundle> | undefined;
   const guard: Plugin = {
-    onRequest({ request, endResponse, fetchAPI }) {
-      const verdict = checkRequest(request.headers, options);
-      if (verdict) {
-        const body = JSON.stringify({ errors: [{ message: verdict.message }] });
-        endResponse(new fetchAPI.Response(body, { status: verdict.status, headers: { 'content-type': 'application/json' } }));
+    async onRequest({ request, endResponse, fetchAPI }) {
+      if (ui && new URL(request.url).pathname !== '/graphql') {
+        bundle ??= ui.bundle();
+        const page = uiResponse(request, { ...guardOptions, ...ui, bundle: await bundle, Response: fetchAPI.Response });
+        if (page) return endResponse(page);
+      }
+      const access = authorize(request.headers, guardOptions, request.method);
+      if (!access.ok) {
+        const body = JSON.stringify({ errors: [{ message: access.message }] });
+        endResponse(new fetchAPI.Response(body, { status: access.status, headers: { 'content-type': 'application/json' } }));
         return;
       }
+      via.set(request, access.via);
       options.countRequest();
     },
   };
@@ -47,7 +83,7 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
   if (!options.introspection) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   }
-  const kitResolvers = {
+  const kitResolvers: Record<string, unknown> = {
     Query: { status: () => options.status() },
     Subscription: {
       status: {
@@ -56,9 +92,18 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
       },
     },
   };
+  if (ui) {
+    kitResolvers.Mutation = {
+      uiLoginCode: (_: unknown, __: unknown, ctx: { request: Request }) => {
+        if (via.get(ctx.request) !== 'token') throw new DaemonError('UI_LOGIN_REFUSED', `a login code needs the daemon's token: run \`${ui.command}\``);
+        const code = ui.logins.issueCode();
+        return { code, path: `/ui/login?code=${code}` };
+      },
+    };
+  }
   const server = new YogaServer<object, object>({
     schema: createSchema({
-      typeDefs: [STATUS_TYPE_DEFS, options.typeDefs ?? ''].filter(Boolean),
+      typeDefs: [STATUS_TYPE_DEFS, options.typeDefs ?? '', ui ? UI_TYPE_DEFS : ''].filter(Boolean),
       resolvers: mergeResolvers(kitResolvers, options.resolvers ?? {}) as never,
     }),
     graphqlEndpoint: '/graphql',

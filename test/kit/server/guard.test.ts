@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkRequest, hostsFor, tokenMatches } from '../../../src/kit/server/guard.js';
+import { authorize, checkRequest, hostsFor, readCookie, tokenMatches } from '../../../src/kit/server/guard.js';
 
 const TOKEN = 'c2VjcmV0LXRva2Vu';
 const options = { token: TOKEN, allowedHosts: () => hostsFor('127.0.0.1', 4100) };
@@ -51,4 +51,51 @@ test('hostsFor a loopback daemon accepts its loopback names; another address onl
   assert.deepEqual([...hostsFor('127.0.0.1', 4100)].sort(), ['127.0.0.1:4100', '[::1]:4100', 'localhost:4100']);
   assert.deepEqual([...hostsFor('::1', 4100)].sort(), ['127.0.0.1:4100', '[::1]:4100', 'localhost:4100']);
   assert.deepEqual([...hostsFor('192.168.1.5', 4100)], ['192.168.1.5:4100']);
+});
+
+const SESSION = 'good-session';
+const withSessions = { ...options, sessions: { cookieName: 'tend_ui_4100', valid: (s: string | undefined) => s === SESSION } };
+const cookie = { host: '127.0.0.1:4100', cookie: `other=1; tend_ui_4100=${SESSION}` };
+
+test('authorize lets a dashboard session through from its own origin (or with no Origin on GET)', () => {
+  assert.deepEqual(authorize(headers(cookie), withSessions, 'GET'), { ok: true, via: 'session' });
+  assert.deepEqual(authorize(headers({ ...cookie, origin: 'http://127.0.0.1:4100', 'sec-fetch-site': 'same-origin' }), withSessions, 'POST'), { ok: true, via: 'session' });
+  assert.deepEqual(authorize(headers({ ...cookie, host: 'localhost:4100', origin: 'http://localhost:4100' }), withSessions, 'POST'), { ok: true, via: 'session' });
+  assert.deepEqual(authorize(headers({ host: good.host, authorization: good.authorization }), withSessions), { ok: true, via: 'token' });
+});
+
+test('authorize refuses a session from another origin, another site, or a POST without Origin', () => {
+  for (const [h, method] of [
+    [{ ...cookie, origin: 'http://127.0.0.1:5555' }, 'POST'],
+    [{ ...cookie, origin: 'http://127.0.0.1:5555' }, 'GET'],
+    [{ ...cookie, origin: 'null' }, 'POST'],
+    [{ ...cookie, 'sec-fetch-site': 'same-site' }, 'GET'],
+    [{ ...cookie, 'sec-fetch-site': 'cross-site' }, 'GET'],
+    [cookie, 'POST'],
+  ] as const) {
+    const verdict = authorize(headers(h), withSessions, method);
+    assert.equal(verdict.ok, false, JSON.stringify(h));
+    assert.equal(!verdict.ok && verdict.status, 403, JSON.stringify(h));
+  }
+});
+
+test('authorize refuses an unknown session with 401 and a Host that is not the daemon with 403', () => {
+  const stale = authorize(headers({ ...cookie, cookie: 'tend_ui_4100=old' }), withSessions);
+  assert.equal(!stale.ok && stale.status, 401);
+  assert.match(!stale.ok ? stale.message : '', /tend ui/);
+  const rebinding = authorize(headers({ ...cookie, host: 'evil.example:4100' }), withSessions);
+  assert.equal(!rebinding.ok && rebinding.status, 403);
+});
+
+test('without sessions a cookie is ignored; the bearer API still refuses every Origin, its own included', () => {
+  assert.equal(checkRequest(headers(cookie), options)?.status, 401);
+  for (const origin of ['http://127.0.0.1:4100', 'http://evil.example']) {
+    assert.equal(checkRequest(headers({ ...good, origin }), withSessions, 'POST')?.status, 403, origin);
+  }
+});
+
+test('readCookie finds one cookie among several', () => {
+  assert.equal(readCookie('a=1; tend_ui_4100=xyz; b=2', 'tend_ui_4100'), 'xyz');
+  assert.equal(readCookie('tend_ui_41000=no', 'tend_ui_4100'), undefined);
+  assert.equal(readCookie(null, 'x'), undefined);
 });
