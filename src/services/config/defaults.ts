@@ -34,12 +34,7 @@ export const DEFAULT_PROBE_HOST = '127.0.0.1';
 export const DEFAULT_WATCH_DEBOUNCE_MS = 200;
 
 /** Liveness probe timing when `live` leaves it out (retries do not apply: `failures` does). */
-export const DEFAULT_LIVE_TIMING: Readonly<ProbeTiming> = {
-  intervalMs: 5_000,
-  timeoutMs: 2_000,
-  retries: 0,
-  initialDelayMs: 0,
-};
+export const DEFAULT_LIVE_TIMING: Readonly<ProbeTiming> = { ...DEFAULT_PROBE_TIMING, intervalMs: 5_000, retries: 0 };
 
 /** Live probe failures in a row that restart a service. */
 export const DEFAULT_LIVE_FAILURES = 3;

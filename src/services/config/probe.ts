@@ -29,13 +29,20 @@ function pickKind(fields: Kinds, timing: ProbeTiming, ctx: z.core.$RefinementCtx
   return { kind: 'command', command: fields.command!, ...timing };
 }
 
+// The timing keys `ready` and `live` share, with their defaults.
+function timingFields(timing: Readonly<ProbeTiming>) {
+  return {
+    interval: duration({ positive: true }).default(timing.intervalMs),
+    timeout: duration({ positive: true }).default(timing.timeoutMs),
+  };
+}
+
 /** The `ready:` mapping: exactly one probe kind plus optional timing. */
 export function readyProbe() {
   const timing = DEFAULT_PROBE_TIMING;
   return strict({
     ...kindFields(),
-    interval: duration({ positive: true }).default(timing.intervalMs),
-    timeout: duration({ positive: true }).default(timing.timeoutMs),
+    ...timingFields(timing),
     retries: z.number().int().min(0).default(timing.retries),
     initial_delay: duration().default(timing.initialDelayMs),
   }).transform((ready, ctx): ReadyProbe =>
@@ -45,12 +52,10 @@ export function readyProbe() {
 
 /** The `live:` mapping: a probe kind as in `ready`, its timing, and `failures` in a row that restart the service. */
 export function liveProbe() {
-  const timing = DEFAULT_LIVE_TIMING;
   return strict({
     ...kindFields(),
-    interval: duration({ positive: true }).default(timing.intervalMs),
-    timeout: duration({ positive: true }).default(timing.timeoutMs),
-    initial_delay: duration().default(timing.initialDelayMs),
+    ...timingFields(DEFAULT_LIVE_TIMING),
+    initial_delay: duration().default(DEFAULT_LIVE_TIMING.initialDelayMs),
     failures: z.number().int().min(1).default(DEFAULT_LIVE_FAILURES),
   }).transform((live, ctx): LiveProbe => {
     const probe = pickKind(live, { intervalMs: live.interval, timeoutMs: live.timeout, retries: 0, initialDelayMs: live.initial_delay }, ctx);
