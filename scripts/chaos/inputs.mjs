@@ -110,7 +110,8 @@ export const deletedCwd = {
       const gone = join(run.root, 'gone');
       const inGone = (args) => shell(run, gone, args);
       const bare = await inGone('status');
-      c.expect(bare.code === 1 && bare.stderr.trim().split('\n').length === 1 && !hasStackTrace(bare.stderr), `status: exit ${bare.code}: ${bare.stderr}`);
+      // Bad input: status takes EX_USAGE (64), since LSB gives its 2 a meaning.
+      c.expect(bare.code === 64 && bare.stderr.trim().split('\n').length === 1 && !hasStackTrace(bare.stderr), `status: exit ${bare.code}: ${bare.stderr}`);
       const up = await inGone(`start --dir ${run.projectDir}`);
       c.expect(up.code === 0, `start --dir: exit ${up.code}: ${up.stderr}`);
       const stop = await inGone(`stop --dir ${run.projectDir}`);
@@ -129,7 +130,7 @@ export const relativeStateDir = {
       const c = checks();
       writeFileSync(join(run.projectDir, 'Procfile'), 'web: sleep 300\n');
       const r = await run.cli(['start'], { env: { TEND_STATE_DIR: 'state' } });
-      c.expect(r.code === 1 && /TEND_STATE_DIR must be an absolute path/.test(r.stderr), describe(r));
+      c.expect(r.code === 2 && /TEND_STATE_DIR must be an absolute path/.test(r.stderr), describe(r));
       c.expect(readdirSync(run.projectDir).join() === 'Procfile', `made: ${readdirSync(run.projectDir)}`);
       return { figures: `exit ${r.code}`, failures: c.failures };
     }),
