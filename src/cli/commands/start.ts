@@ -17,10 +17,17 @@ import { staleConfigNotice, type LoadedConfig } from '../config-notices.js';
 export default async function start(args: Args, ctx: CommandContext): Promise<number> {
   const names = (args.services as string[] | undefined) ?? [];
   const waitMs = waitMsFor(args);
-  if (names.length && (await probeDaemon(ctx.paths)).state === 'running') {
-    const started = await serviceMutation(ctx, 'startServices', names, false);
-    await printServices(ctx, args.wait ? await awaitReady(ctx, names, waitMs) : started);
-    return 0;
+  if (names.length) {
+    // In the running daemon; with none (or a dead one's state), a new daemon runs only these (and their dependencies).
+    // A daemon that is alive but not answering is said so (exit 4), never started over.
+    const started = await serviceMutation(ctx, 'startServices', names, false).catch((err: unknown) => {
+      if (err instanceof DaemonError && (err.code === 'NOT_RUNNING' || err.code === 'STALE')) return null;
+      throw err;
+    });
+    if (started) {
+      await printServices(ctx, args.wait ? await awaitReady(ctx, names, waitMs) : started);
+      return 0;
+    }
   }
   let result = await startFromArgs({ ...args, 'wait-timeout': args['wait-timeout'] ?? 10 }, ctx);
   const stale = result.alreadyRunning ? staleConfigNotice(ctx, result.daemon.extra.loadedConfig as LoadedConfig | undefined) : null;
