@@ -50,8 +50,8 @@ test('ps --watch on a terminal keeps UPTIME moving between events', async (t) =>
   const box = makeSandbox(t, { 'tend.yaml': 'services:\n  a:\n    command: sleep 600\n' });
   await startDaemon(box);
   const onPty = spawnOnPty([process.execPath, CLI, 'ps', '--watch'], { cwd: box.projectDir, env: box.env, track: box.track });
-  const uptimes = () => new Set([...onPty.output().matchAll(/^a\s+running\s+\d+\s+(\S+(?: \S+s)?)/gm)].map((m) => m[1]));
-  // No service event happens meanwhile: only the ticking can change the cell.
+  const uptimes = () => new Set([...onPty.output().matchAll(/^a\s+running\s+\d+\s+(?:-|\d+)\s+(\S+(?: \S+s)?)/gm)].map((m) => m[1]));
+  // Columns: NAME STATE PID PORT UPTIME. No service event happens meanwhile: only the ticking can change the cell.
   await waitFor(() => uptimes().size >= 3, 30_000, `UPTIME to move without events (seen: ${[...uptimes()].join(', ')})`);
   process.kill(await onPty.pid, 'SIGINT');
   await exitOf(onPty.relay, 10_000);

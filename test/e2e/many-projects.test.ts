@@ -84,5 +84,5 @@ test('stop --all stops every daemon with stop\'s identity checks, never a strang
   const none = await box.cli(['stop', '--all']);
   assert.equal(none.code, 0);
   assert.match(none.stdout, /no daemons running/);
-  assert.equal((await box.cli(['stop', 'web', '--all'])).code, 1, 'names and --all together are refused');
+  assert.equal((await box.cli(['stop', 'web', '--all'])).code, 2, 'names and --all together are refused (bad input)');
 });
