@@ -137,7 +137,7 @@ test('a shell whose cwd was deleted gets one line, and an absolute --dir still w
   const gone = join(box.root, 'gone');
   // A shell that cd'd into a dir that was then removed.
   const status = await shell(box, gone, 'status');
-  assert.equal(status.code, 1);
+  assert.equal(status.code, 64, 'bad input, for status (LSB gives its 2 a meaning)');
   assert.equal(status.stderr.trim().split('\n').length, 1, status.stderr);
   assert.match(status.stderr, /the current directory no longer exists .*--dir with an absolute path/);
   const start = await shell(box, gone, `start --dir ${box.projectDir}`);
@@ -152,7 +152,7 @@ test('a relative TEND_STATE_DIR is refused before anything is made', async (t) =
   const box = makeSandbox(t, { 'Procfile': 'web: sleep 300\n' });
   for (const args of [['start'], ['status'], ['stop']]) {
     const r = await box.cli(args, { env: { TEND_STATE_DIR: 'state' } });
-    assert.equal(r.code, 1, `${args}: ${r.stderr}`);
+    assert.equal(r.code, args[0] === 'status' ? 64 : 2, `bad input: ${args}: ${r.stderr}`);
     assert.match(r.stderr, /^tend: TEND_STATE_DIR must be an absolute path, got "state"\n$/);
   }
   assert.deepEqual(readdirSync(box.projectDir), ['Procfile']);
