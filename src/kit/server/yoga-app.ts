@@ -1,6 +1,5 @@
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse } from 'graphql';
-import { createServerAdapter } from '@whatwg-node/server';
-import { createSchema, maskError, Repeater, YogaServer, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createSchema, createYoga, maskError, Repeater, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { DaemonError } from '../errors.js';
 import { STATUS_TYPE_DEFS, type LiveStatus } from './status-shape.js';
 import { authorize, type GuardOptions } from './guard.js';
@@ -101,29 +100,47 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
       },
     };
   }
-  const server = new YogaServer<object, object>({
-    schema: createSchema({
-      typeDefs: [STATUS_TYPE_DEFS, options.typeDefs ?? '', ui ? UI_TYPE_DEFS : ''].filter(Boolean),
-      resolvers: mergeResolvers(kitResolvers, options.resolvers ?? {}) as never,
+  return withoutUndici(() =>
+    createYoga<object, object>({
+      schema: createSchema({
+        typeDefs: [STATUS_TYPE_DEFS, options.typeDefs ?? '', ui ? UI_TYPE_DEFS : ''].filter(Boolean),
+        resolvers: mergeResolvers(kitResolvers, options.resolvers ?? {}) as never,
+      }),
+      graphqlEndpoint: '/graphql',
+      graphiql: false,
+      landingPage: false,
+      maskedErrors: { maskError: keepOwnErrors },
+      logging: false,
+      // Browsers are refused by the guard; yoga's CORS would answer their
+      // preflight (OPTIONS) itself, before the guard, with the origin allowed.
+      cors: false,
+      // listen() already caps bodies at MAX_BODY_BYTES and refuses unsized
+      // ones; yoga's own 25 MB limit would pipe every body through a counting
+      // TransformStream (a pipeline and a DOMException per request).
+      maxRequestBodySize: false,
+      plugins,
     }),
-    graphqlEndpoint: '/graphql',
-    graphiql: false,
-    landingPage: false,
-    maskedErrors: { maskError: keepOwnErrors },
-    logging: false,
-    // Browsers are refused by the guard; yoga's CORS would answer their
-    // preflight (OPTIONS) itself, before the guard, with the origin allowed.
-    cors: false,
-    // listen() already caps bodies at MAX_BODY_BYTES and refuses unsized
-    // ones; yoga's own 25 MB limit would pipe every body through a counting
-    // TransformStream (a pipeline and a DOMException per request).
-    maxRequestBodySize: false,
-    plugins,
-  });
-  // What createYoga does, with the abort-controller choice made here: left to
-  // @whatwg-node/server, it reads globalThis.Request to decide, and that loads
-  // undici (~14 ms of every daemon start). `true` is what it decides here.
-  return createServerAdapter(server, { fetchAPI: server.fetchAPI, plugins: server['plugins'], __useCustomAbortCtrl: true });
+  );
+}
+
+/**
+ * Runs `build` with `globalThis.Request` shadowed, then puts Node's own lazy
+ * property back. @whatwg-node/server compares its Request with the global
+ * one once, when the adapter is made; reading Node's global loads undici,
+ * ~14 ms of every daemon start (measured 87–170 ms on this loaded machine,
+ * `node -e "globalThis.Request"`), for a class the daemon never uses: yoga
+ * uses the @whatwg-node ponyfill. The shadow differs from the ponyfill, as
+ * Node's Request does, so the adapter decides exactly as it would have.
+ */
+function withoutUndici<T>(build: () => T): T {
+  const own = Object.getOwnPropertyDescriptor(globalThis, 'Request');
+  if (!own?.get || !own.configurable) return build(); // already loaded, or not Node's lazy getter
+  Object.defineProperty(globalThis, 'Request', { value: class Request {}, configurable: true, writable: true });
+  try {
+    return build();
+  } finally {
+    Object.defineProperty(globalThis, 'Request', own);
+  }
 }
 
 /**

@@ -155,3 +155,22 @@ test("the app passes the tool's own errors through with their code and masks the
   assert.equal((await answer('bug')).message, 'Unexpected error.');
   assert.equal((await answer('deadline')).message, 'Unexpected error.');
 });
+
+test('building the app leaves Node global Request untouched and unloaded (no undici on the daemon start)', async () => {
+  // A fresh process: this one may already have read globalThis.Request.
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    import { createDaemonApp } from './src/kit/server/yoga-app.ts';
+    const before = Object.getOwnPropertyDescriptor(globalThis, 'Request');
+    const app = createDaemonApp({ token: 't', allowedHosts: () => new Set(['127.0.0.1:1']), status: () => ({}), onChange: () => () => {},
+      countRequest: () => {}, trackSubscription: () => () => {} });
+    const after = Object.getOwnPropertyDescriptor(globalThis, 'Request');
+    const res = await app.fetch('http://127.0.0.1:1/graphql', { method: 'POST', headers: { host: '127.0.0.1:1', authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    console.log(JSON.stringify({ lazyBefore: typeof before.get, sameGetter: before.get === after.get, status: res.status, stillLazy: typeof Object.getOwnPropertyDescriptor(globalThis, 'Request').get, native: new Request('http://x/').url }));
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), {
+    lazyBefore: 'function', sameGetter: true, status: 200, stillLazy: 'function', native: 'http://x/',
+  });
+});
