@@ -48,7 +48,7 @@ export async function figStatus(ctx) {
   try {
     startTend(sb);
     const r = await abRuns({ runs: ctx.cliRuns, b: () => tend(sb, ['status']) });
-    return [cliRow('status', 'tend status (daemon up)', r, atMost(1.3))];
+    return [cliRow('status', 'tend status (daemon up)', r, atMost(1.2))];
   } finally {
     stopTend(sb);
   }
@@ -63,7 +63,7 @@ export async function figStart(ctx) {
       ok: (x) => x.status === 0 && !/already/i.test(x.stdout),
       after: () => termTend(sb),
     });
-    return [cliRow('start', 'tend start (to ready)', r, atMost(3.5))];
+    return [cliRow('start', 'tend start (to ready)', r, atMost(3.0))];
   } finally {
     stopTend(sb);
   }
@@ -80,7 +80,7 @@ export async function figStop(ctx) {
       ok: (x) => x.status === 0 && !alive(pid),
       after: () => killTracked(pid),
     });
-    return [cliRow('stop', 'tend stop', r, atMost(1.5))];
+    return [cliRow('stop', 'tend stop', r, atMost(1.3))];
   } finally {
     stopTend(sb);
   }
@@ -153,7 +153,7 @@ export async function figQuery(ctx) {
       });
     };
     return [
-      mk('query-rps', `status query throughput (${ctx.connections} conns)`, 'rps', 'req/s', atLeast(0.5), 1),
+      mk('query-rps', `status query throughput (${ctx.connections} conns)`, 'rps', 'req/s', atLeast(0.6), 1),
       mk('query-p50', 'status query latency p50', 'p50', 'ms', null),
       mk('query-p99', 'status query latency p99', 'p99', 'ms', null),
     ];
@@ -221,7 +221,7 @@ export async function figRss(ctx) {
     row({
       id: 'rss', label: 'idle daemon RSS', unit: 'MiB', value: s.median, min: s.min, max: s.max, n: s.n,
       baseline: haveBase ? median(peerV) : null, baselineLabel: 'eslint_d daemon',
-      ratio: haveBase ? median(ratios) : null, target: { text: '< eslint_d', test: (r) => r < 1 },
+      ratio: haveBase ? median(ratios) : null, target: atMost(50, ' MiB'), targetOn: 'value',
       details: {
         tend: tendV, eslint_d: peerV,
         note: haveBase ? undefined : peerError ? `eslint_d: ${peerError}` : 'eslint_d not installed: run with --peers',
