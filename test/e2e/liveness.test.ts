@@ -4,29 +4,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isGone, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { until } from '../helpers/wait.js';
+import { psService, psServices } from '../helpers/ps.js';
 
-interface PsService {
-  name: string;
-  state: string;
-  pid: number | null;
-  restarts: number;
-  ready: boolean;
-  reason: string | null;
-}
 
 const IDLE = `node -e "setInterval(() => {}, 1000)"`;
 
-async function list(box: Sandbox): Promise<PsService[]> {
-  const r = await box.cli(['ps', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { services: PsService[] }).services;
-}
-
-async function service(box: Sandbox, name: string): Promise<PsService> {
-  const found = (await list(box)).find((s) => s.name === name);
-  assert.ok(found, `service ${name}`);
-  return found;
-}
+const list = psServices;
+const service = psService;
 
 test('failing live probes restart the service (stop signal, then start) and ps says unhealthy', async (t) => {
   const box = makeSandbox(t, {

@@ -6,31 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { isGone, makeSandbox, waitGone, type Sandbox } from '../helpers/sandbox.js';
 import { freePort } from '../helpers/ports.js';
 import { until } from '../helpers/wait.js';
+import { byName, psServices } from '../helpers/ps.js';
 import { readProcStat } from '../../src/kit/process/process-info.js';
 
 const HTTP_SERVER = fileURLToPath(new URL('../fixtures/services/http-server.mjs', import.meta.url));
 
-interface PsService {
-  name: string;
-  state: string;
-  pid: number | null;
-  restarts: number;
-  ready: boolean;
-  exitCode: number | null;
-  startedAt: string | null;
-}
 
-async function ps(box: Sandbox): Promise<PsService[]> {
-  const r = await box.cli(['ps', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { services: PsService[] }).services;
-}
-
-function byName(services: PsService[], name: string): PsService {
-  const s = services.find((x) => x.name === name);
-  assert.ok(s, `service ${name} in ${JSON.stringify(services)}`);
-  return s;
-}
+const ps = psServices;
 
 /** Pids of live processes in the process group `pgid` (a service and its children). */
 function groupMembers(pgid: number): number[] {

@@ -4,26 +4,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { until } from '../helpers/wait.js';
+import { psService, type PsService } from '../helpers/ps.js';
 
-interface PsService {
-  name: string;
-  state: string;
-  pid: number | null;
-  restarts: number;
-  ready: boolean;
-  reason: string | null;
-  logFile: string;
-}
 
 const IDLE = `node -e "setInterval(() => {}, 1000)"`;
 
-async function service(box: Sandbox, name: string): Promise<PsService> {
-  const r = await box.cli(['ps', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  const found = (JSON.parse(r.stdout) as { services: PsService[] }).services.find((s) => s.name === name);
-  assert.ok(found, `service ${name}`);
-  return found;
-}
+const service = psService;
 
 /** Polls `ps --json` until `name` is running and ready with `restarts` restarts; returns it. */
 function untilRestarts(box: Sandbox, name: string, restarts: number): Promise<PsService> {
