@@ -30,6 +30,7 @@ export { checkTrusted, UnsafeStateError } from './kit/state/trust.js';
 export type { LiveStatus } from './kit/server/status-shape.js';
 export type { Metadata } from './kit/state/metadata.js';
 export { listInstances } from './kit/state/instances.js';
+export type { InstanceEntry } from './kit/state/instances.js';
 export { LogSnapshot } from './kit/log/log-source.js';
 export type { SnapshotFile, Verdict } from './kit/log/log-source.js';
 export { DAEMON_LOG_FORMAT } from './kit/log/log-record.js';

@@ -6,12 +6,19 @@ import type { CommandContext } from '../spec.js';
 /**
  * `stop --all`: every daemon of this user under the state root, one after
  * another, each through stopAndWait (its identity checks, its timeout; stale
- * state is cleaned as `stop` does). One failure does not stop the others;
- * the exit code is 1 when any daemon could not be stopped.
+ * state is cleaned as `stop` does). An instance dir that fails the trust
+ * checks is skipped, never signalled, and counts as one not stopped (as `stop`
+ * in that project fails). One failure does not stop the others; the exit code
+ * is 1 when any daemon could not be stopped.
  */
 export async function stopAll(ctx: CommandContext, options: { timeoutMs?: number; force: boolean }): Promise<number> {
-  const results: { project: string; result: StopResult | { kind: 'failed'; code: string; message: string } }[] = [];
-  for (const paths of listInstances(ctx.paths.stateRoot)) {
+  const results: { project: string; result: StopAllResult }[] = [];
+  for (const entry of listInstances(ctx.paths.stateRoot, { name: ctx.def.name })) {
+    if (entry.kind === 'unsafe') {
+      results.push({ project: entry.dir, result: { kind: 'skipped-unsafe', code: 'STATE_UNSAFE', message: entry.reason } });
+      continue;
+    }
+    const { paths } = entry;
     try {
       results.push({ project: paths.projectDir, result: await stopAndWait(paths, { ...options, reap: ctx.def.reap, signal: ctx.signal }) });
     } catch (err) {
@@ -19,7 +26,7 @@ export async function stopAll(ctx: CommandContext, options: { timeoutMs?: number
       results.push({ project: paths.projectDir, result: { kind: 'failed', code, message: (err as Error).message } });
     }
   }
-  const failed = results.some((r) => r.result.kind === 'failed');
+  const failed = results.some((r) => r.result.kind === 'failed' || r.result.kind === 'skipped-unsafe');
   if (ctx.json) {
     const daemons = results.map(({ project, result }) => ({ project, result: result.kind, ...resultFields(result) }));
     ctx.out(`${JSON.stringify({ daemons })}\n`);
@@ -32,13 +39,17 @@ export async function stopAll(ctx: CommandContext, options: { timeoutMs?: number
     if (result.kind === 'not-running') ctx.out(`${name}: ${project}: not running\n`);
     if (result.kind === 'cleaned-stale') ctx.out(`${name}: ${project}: not running; removed stale state (${result.reason})\n`);
     if (result.kind === 'failed') ctx.err(`${name}: ${project}: ${result.message}\n`);
+    if (result.kind === 'skipped-unsafe') ctx.err(`${name}: ${project}: skipped, nothing signalled: ${result.message}\n`);
   }
   return failed ? 1 : 0;
 }
 
-function resultFields(result: StopResult | { kind: 'failed'; code: string; message: string }): Record<string, unknown> {
+/** What became of one instance dir. */
+type StopAllResult = StopResult | { kind: 'failed' | 'skipped-unsafe'; code: string; message: string };
+
+function resultFields(result: StopAllResult): Record<string, unknown> {
   if (result.kind === 'stopped') return { pid: result.pid, forced: result.forced };
   if (result.kind === 'cleaned-stale') return { reason: result.reason };
-  if (result.kind === 'failed') return { error: { code: result.code, message: result.message } };
+  if (result.kind === 'failed' || result.kind === 'skipped-unsafe') return { error: { code: result.code, message: result.message } };
   return {};
 }
