@@ -248,3 +248,27 @@ test('on a terminal each source\'s prefix is coloured (the daemon dimmed); never
   const plain = await onPty(box, ['logs'], { ...env, NO_COLOR: '1' });
   assert.equal(plain.replace(/\r/g, ''), 'tend | ready\nweb  | web one\n');
 });
+
+test('logs --until T -f stops (exit 0) once the stream has passed T, showing no line after T, though the service keeps printing', async (t) => {
+  const box = makeSandbox(t);
+  box.write('tend.yaml', `services:\n  tick:\n    command: sh -c 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done'\n`);
+  assert.equal((await box.cli(['start'])).code, 0);
+  const file = box.paths().serviceLog('tick');
+  await until('the first lines', () => existsSync(file) && readFileSync(file, 'utf8').includes('tick 3'));
+  const T = Date.now() + 1_000;
+  for (const args of [['tick'], []]) {
+    const follow = box.spawnCli(['logs', ...args, '-f', '--json', '-n', '100000', '--until', iso(T)]);
+    const out = collectStdout(follow);
+    assert.deepEqual(await exitOf(follow, 20_000), { code: 0, signal: null }, `logs ${args.join(' ')} -f --until kept following`);
+    const lines = jsonLines(out.text());
+    assert.ok(lines.some((o) => o.service === 'tick' && o.line?.startsWith('tick')), out.text());
+    assert.ok(lines.every((o) => Date.parse(o.time) <= T), 'a line after --until was shown');
+    // Followed to T, not just the history: the lines up to T are all there.
+    const stored = await box.cli(['logs', 'tick', '--json', '-n', '100000', '--until', iso(T)]);
+    assert.deepEqual(lines.filter((o) => o.service === 'tick'), jsonLines(stored.stdout));
+  }
+  // A T already behind the stream: the history up to it, then done at once.
+  const past = await box.cli(['logs', 'tick', '-f', '--until', iso(T)], { timeoutMs: 20_000 });
+  assert.equal(past.code, 0);
+  assert.match(past.stdout, /tick \| tick 1\n/);
+});

@@ -3,11 +3,12 @@
  * daemon's) filtered by time, pattern and run, merged in capture order, then
  * optionally followed live. Streams: the last N lines are read backwards in
  * chunks (N per log at most in memory), `--since` reads forwards from a
- * binary-searched offset, and following continues each snapshot's open file.
+ * binary-searched offset, and following (follow-logs.ts) continues each
+ * snapshot's open file.
  */
-import { followFile, watchDir } from '../../kit/log/follow.js';
 import { DAEMON_LOG_FORMAT, type LogFormat, type LogRecord } from '../../kit/log/log-record.js';
 import { LogSnapshot, type SnapshotFile, type Verdict } from '../../kit/log/log-source.js';
+import { followLogs, type FollowTarget } from './follow-logs.js';
 import type { LogEntry } from './log-entry.js';
 import { parseServiceLine, type ServiceLine } from './log-format.js';
 
@@ -71,6 +72,8 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
   const toEntry = (spec: LogSourceSpec, r: LogRecord): LogEntry => ({ service: spec.name, daemon: spec.daemon, time: r.time, kind: r.kind as LogEntry['kind'], run: spec.daemon ? undefined : r.run, text: r.text });
   // A finished run gets no more lines: --previous never follows.
   const following = options.follow === true && !options.previous;
+  // Read before the snapshot closes: a log already past --until is not followed.
+  const passed = opened.map((o) => following && options.until !== undefined && newestTime(o.snapshot) > options.until);
   try {
     if (options.lines !== undefined) {
       const n = options.lines;
@@ -83,24 +86,13 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
     for (const o of opened) o.snapshot.close(following);
   }
   if (!following) return result;
-  const follows = opened.map((o) => follow(o.spec, o.run, o.snapshot.live));
-  if (options.discover) follows.push(watchForNew(options.discover));
-  await Promise.all(follows);
+  // --previous never follows, so no run filter here.
+  const target = (spec: LogSourceSpec, live?: SnapshotFile, passed = false): FollowTarget => ({ file: spec.file, format: formatOf(spec), live, passed, emit: (r) => emit(toEntry(spec, r)) });
+  const discover = options.discover && { watchDir: options.discover.watchDir, targets: () => options.discover!.sources().map((spec) => target(spec)) };
+  const grep = (r: LogRecord): boolean => options.grep === undefined || options.grep.test(r.text);
+  const targets = opened.map((o, i) => target(o.spec, o.snapshot.live, passed[i]));
+  await followLogs(targets, { since: options.since, until: options.until, matches: grep, discover, signal: options.signal });
   return result;
-
-  // A log that appears after the snapshot is followed from its first line.
-  function watchForNew(discover: NonNullable<LogViewOptions['discover']>): Promise<void> {
-    const known = new Set(sources.map((s) => s.file));
-    const more: Promise<void>[] = [];
-    const check = () => {
-      for (const spec of discover.sources()) {
-        if (known.has(spec.file)) continue;
-        known.add(spec.file);
-        more.push(follow(spec, null, undefined));
-      }
-    };
-    return watchDir(discover.watchDir, check, options.signal).then(() => Promise.all(more).then(() => {}));
-  }
 
   function judge(o: Opened, r: LogRecord): Verdict {
     if (options.since !== undefined && r.time < options.since) return 'stop';
@@ -109,33 +101,20 @@ export async function viewLogs(sources: LogSourceSpec[], options: LogViewOptions
   }
   function* filtered(o: Opened): Generator<LogEntry> {
     for (const r of o.snapshot.from(options.since)) {
-      if (options.until !== undefined && r.time > options.until && !options.follow) return;
+      // Stored in time order: past `until`, nothing more of this log is shown.
+      if (options.until !== undefined && r.time > options.until) return;
       if (matches(o.run, r)) yield toEntry(o.spec, r);
     }
-  }
-  // Continues the snapshot's live file; without one, the file is new: all of it is to come.
-  function follow(spec: LogSourceSpec, run: number | null, live: SnapshotFile | undefined): Promise<void> {
-    const format = formatOf(spec);
-    let partial = '';
-    let previous: LogRecord | undefined;
-    return followFile(
-      spec.file,
-      (text) => {
-        const parts = (partial + text).split('\n');
-        partial = parts.pop() ?? '';
-        for (const line of parts) {
-          const r = format.parse(line, previous) ?? format.untimed(line, previous?.time ?? Date.now(), previous);
-          previous = r;
-          if ((options.since === undefined || r.time >= options.since) && matches(run, r)) emit(toEntry(spec, r));
-        }
-      },
-      { fd: live?.fd, from: live?.size ?? 0, signal: options.signal },
-    );
   }
 }
 
 function formatOf(spec: LogSourceSpec): LogFormat<LogRecord> {
   return spec.daemon ? DAEMON_LOG_FORMAT : SERVICE_LOG_FORMAT;
+}
+
+/** The time of a snapshot's newest record; -Infinity when it has none. */
+function newestTime(snapshot: LogSnapshot<LogRecord>): number {
+  return snapshot.last(1, () => 'take')[0]?.time ?? -Infinity;
 }
 
 /** The newest run of a service log that has an end marker; null when none has ended. */
