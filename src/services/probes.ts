@@ -9,8 +9,9 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { LogMatcher } from './log/log-matcher.js';
-import { commandLine } from './process/service-process.js';
+import { commandLine } from './process/command.js';
 import type { ReadyProbe } from './types.js';
+import { pollUntil } from '../kit/poll.js';
 import { delay, withDeadline } from './wait.js';
 
 /** How a probe ended, unless it was aborted (then it rejects). */
@@ -31,15 +32,23 @@ export interface ProbeContext {
 /** Runs `probe` until it passes or gives up; rejects with the signal's reason when aborted. */
 export async function runProbe(probe: ReadyProbe, ctx: ProbeContext): Promise<ProbeResult> {
   await delay(probe.initialDelayMs, ctx.signal);
-  for (let attempt = 1; ; attempt++) {
-    const failure = await attemptOnce(probe, ctx);
-    if (failure === null) return { ok: true, attempts: attempt };
-    ctx.onAttemptFailed?.(`${describeProbe(probe)}: ${failure}`);
-    if (attempt > probe.retries) {
-      return { ok: false, attempts: attempt, reason: `${describeProbe(probe)} failed ${attempt} times; last: ${failure}` };
-    }
-    await delay(probe.intervalMs, ctx.signal);
-  }
+  let attempts = 0;
+  let last = '';
+  const outcome = await pollUntil(
+    async (): Promise<ProbeResult | null> => {
+      attempts += 1;
+      const failure = await attemptOnce(probe, ctx);
+      if (failure === null) return { ok: true, attempts };
+      last = failure;
+      ctx.onAttemptFailed?.(`${describeProbe(probe)}: ${failure}`);
+      return attempts > probe.retries ? { ok: false, attempts, reason: `${describeProbe(probe)} failed ${attempts} times; last: ${failure}` } : null;
+    },
+    // `retries` ends it; the deadline is what those attempts can take at most.
+    { timeoutMs: (probe.retries + 1) * (probe.timeoutMs + probe.intervalMs) + 1_000, intervalMs: probe.intervalMs, maxIntervalMs: probe.intervalMs, signal: ctx.signal },
+  );
+  if (outcome.kind === 'done') return outcome.value;
+  if (outcome.kind === 'aborted') throw ctx.signal.reason;
+  return { ok: false, attempts, reason: `${describeProbe(probe)} failed ${attempts} times; last: ${last}` };
 }
 
 /** A short human description of a probe, e.g. `tcp 127.0.0.1:5432`. */

@@ -3,16 +3,16 @@
  * the restart policy, stop. The supervisor decides when a service may start
  * (dependencies); the runner decides how, and reports each change via `emit`.
  */
-import { restartRules, RestartTracker, type BackoffOptions, type FailureOptions, type RestartDecision } from './backoff.js';
-import { watchLiveness } from './liveness.js';
+import type { BackoffOptions, FailureOptions } from './backoff.js';
 import type { LogWriter } from './log/log-writer.js';
 import type { ServiceLineKind } from './log/log-format.js';
-import { runProbe, type ProbeResult } from './probes.js';
 import type { ServiceRegistry } from './registry.js';
+import type { FifoMaker } from './process/fifo-maker.js';
 import type { ProcessTable } from './process/process-table.js';
-import { describeExit, ServiceProcess } from './process/service-process.js';
-import type { ReadyProbe, ServiceConfig, ServiceEvent, ServiceInfo, ServiceState } from './types.js';
-import { delay } from './wait.js';
+import { describeExit, ServiceProcess, type SpawnOutcome } from './process/service-process.js';
+import { RestartSchedule } from './restart-schedule.js';
+import { probeReadiness, watchLive } from './service-health.js';
+import type { ServiceConfig, ServiceEvent, ServiceInfo, ServiceState } from './types.js';
 import { ServiceWatch } from './watch/service-watch.js';
 
 /** What a runner gets from its supervisor. */
@@ -26,6 +26,8 @@ export interface RunnerContext {
   watchIgnore: readonly string[];
   /** One /proc scan per poll for every group. */
   table: ProcessTable;
+  /** The FIFOs of every process's output pipes, made in batches off the event loop. */
+  fifos: FifoMaker;
   log: (line: string) => void;
   output?: ServiceOutput;
   emit: (runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null) => void;
@@ -60,10 +62,10 @@ export class ServiceRunner {
   private startedAt: number | null = null;
   private current: ServiceProcess | null = null;
   private leftovers: Promise<void> = Promise.resolve();
-  private restartTimer: AbortController | null = null;
+  /** A spawn waiting for its output pipes; aborted when the service is stopped or replaced meanwhile. */
+  private launching: { controller: AbortController; done: Promise<void> } | null = null;
   private stopping: Promise<void> | null = null;
-  private tracker: RestartTracker;
-  private rules: { backoff: BackoffOptions; failure: FailureOptions };
+  private readonly restartSchedule: RestartSchedule;
   private readonly watch: ServiceWatch;
   /** Why the service was last restarted by the dev loop (a change, a failed live probe); shown while it runs. */
   private restartReason: string | null = null;
@@ -73,8 +75,7 @@ export class ServiceRunner {
     readonly writer: LogWriter,
     private readonly ctx: RunnerContext,
   ) {
-    this.rules = restartRules(config, ctx);
-    this.tracker = new RestartTracker(this.rules.backoff, this.rules.failure);
+    this.restartSchedule = new RestartSchedule(config, ctx);
     this.watch = new ServiceWatch({
       never: ctx.watchIgnore,
       log: ctx.log,
@@ -99,8 +100,7 @@ export class ServiceRunner {
     this.wanted = true;
     if (ACTIVE.has(this.state)) return;
     // The config may have changed (reload) since the last run: take its restart rules afresh.
-    this.rules = restartRules(this.config, this.ctx);
-    this.tracker = new RestartTracker(this.rules.backoff, this.rules.failure);
+    this.restartSchedule.renew(this.config);
     this.restartReason = null;
     this.spawned = false;
     this.setState('pending', 'waiting to start');
@@ -111,9 +111,11 @@ export class ServiceRunner {
     if (this.state === 'pending' && reason !== this.reason) this.setState('pending', reason);
   }
 
-  /** Spawns a pending, wanted service (its dependencies are met). */
-  launch(): void {
-    if (this.state === 'pending' && this.wanted) this.spawnProcess();
+  /** Spawns a pending, wanted service (its dependencies are met); resolves once it is spawned, or failed to. */
+  launch(): Promise<void> {
+    if (this.state !== 'pending' || !this.wanted) return Promise.resolve();
+    // Still `pending` while its pipes are made: the same launch, not a second one.
+    return this.launching?.done ?? this.spawnProcess();
   }
 
   /** Counts a restart the user asked for. */
@@ -138,8 +140,7 @@ export class ServiceRunner {
 
   private async stopNow(): Promise<void> {
     await this.watch.stop(); // first, so no change restarts what is being stopped
-    this.restartTimer?.abort();
-    this.restartTimer = null;
+    this.cancelPending();
     const current = this.current;
     if (current !== null && !current.exited) {
       const { name, stopSignal, stopTimeoutMs } = this.config;
@@ -154,7 +155,7 @@ export class ServiceRunner {
     this.setState('stopped', null);
   }
 
-  private spawnProcess(): void {
+  private spawnProcess(): Promise<void> {
     const { config, ctx } = this;
     // exitCode/exitSignal stay: `ps` shows the last exit of a restarted service.
     this.ready = false;
@@ -162,24 +163,34 @@ export class ServiceRunner {
     this.probeError = null;
     // A taken port would only end in EADDRINUSE: say who holds it instead of spawning.
     const blocked = ctx.portInUse?.(config) ?? null;
-    if (blocked !== null) return this.spawnFailed(`${blocked}; not started`);
+    if (blocked !== null) return Promise.resolve(this.spawnFailed(`${blocked}; not started`));
     const output = ctx.output === undefined ? undefined : (kind: ServiceLineKind, text: string, at: { time: number; run: number }) => ctx.output?.(config.name, kind, text, at);
-    const deps = { env: ctx.env, registry: ctx.registry, table: ctx.table, writer: this.writer, clock: ctx.clock, output };
-    const outcome = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal));
+    const deps = { env: ctx.env, registry: ctx.registry, table: ctx.table, fifos: ctx.fifos, writer: this.writer, clock: ctx.clock, output };
+    this.launching?.controller.abort();
+    const controller = new AbortController();
+    const done = ServiceProcess.spawn(config, deps, (p, code, signal) => this.onExit(p, code, signal), controller.signal).then((outcome) => {
+      if (this.launching?.controller === controller) this.launching = null;
+      this.launched(outcome, controller.signal);
+    });
+    this.launching = { controller, done };
+    return done;
+  }
+
+  // The spawn of spawnProcess is done (the pipes took a turn of the event loop).
+  private launched(outcome: SpawnOutcome | null, cancelled: AbortSignal): void {
+    const { config } = this;
+    if (outcome === null) return; // stopped or replaced before anything was spawned
     if (!outcome.ok) {
-      const { reason } = outcome;
-      if (typeof reason === 'string') return this.spawnFailed(reason);
-      this.setState('starting', null);
-      void reason.then((why) => {
-        if (this.current === null && this.state === 'starting' && this.wanted) this.spawnFailed(why);
-      });
+      if (!cancelled.aborted && this.wanted) this.spawnFailed(outcome.reason);
       return;
     }
     const p = outcome.process;
+    // Stopped or replaced in the moment between the spawn and now: that process is not ours to keep.
+    if (cancelled.aborted) return void p.terminate();
     this.current = p;
     this.spawned = true;
     this.startedAt = p.startedAtMs;
-    ctx.log(`[${config.name}] started, pid ${p.pid}`);
+    this.ctx.log(`[${config.name}] started, pid ${p.pid}`);
     // Ready only once tend sees its files change too: `start --wait`, then an edit, always restarts it.
     const watching = this.watch.ensure(config);
     if (config.ready === null && config.watch == null) {
@@ -190,8 +201,19 @@ export class ServiceRunner {
     const probe = config.ready;
     void watching.then(() => {
       if (this.current !== p || p.controller.signal.aborted) return;
-      if (probe === null) this.becameReady(p, 'started (no readiness probe)');
-      else void this.probe(p, probe);
+      if (probe === null) return this.becameReady(p, 'started (no readiness probe)');
+      void probeReadiness(p, probe, config, this.ctx.env, {
+        attemptFailed: (failure) => void (this.current === p && (this.probeError = failure)),
+        ready: (attempts) => void (this.current === p && this.becameReady(p, `ready after ${attempts} probe attempt(s)`)),
+        gaveUp: (reason) => {
+          if (this.current !== p) return;
+          // The process is kept (it may be slow rather than broken) but reported not ready.
+          this.probeGaveUp = true;
+          this.ctx.log(`[${config.name}] not ready: ${reason}`);
+          this.setState('running', reason);
+          this.emit('probe-failed', reason);
+        },
+      });
     });
   }
 
@@ -200,30 +222,8 @@ export class ServiceRunner {
     this.setState('failed', reason);
   }
 
-  private async probe(p: ServiceProcess, probe: ReadyProbe): Promise<void> {
-    let result: ProbeResult;
-    try {
-      const env = { ...this.ctx.env, ...this.config.env };
-      const onAttemptFailed = (failure: string): void => {
-        if (this.current === p) this.probeError = failure;
-      };
-      result = await runProbe(probe, { cwd: this.config.cwd, env, log: p.matcher, signal: p.controller.signal, onAttemptFailed });
-    } catch {
-      return; // aborted: the process ended or is being stopped
-    }
-    if (this.current !== p || p.controller.signal.aborted) return;
-    if (result.ok) {
-      this.becameReady(p, `ready after ${result.attempts} probe attempt(s)`);
-    } else {
-      // The process is kept (it may be slow rather than broken) but reported not ready.
-      this.probeGaveUp = true;
-      this.ctx.log(`[${this.config.name}] not ready: ${result.reason}`);
-      this.setState('running', result.reason);
-      this.emit('probe-failed', result.reason);
-    }
-  }
-
   private onExit(p: ServiceProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (p.stopping && this.current !== p) return; // one spawned as it was cancelled (see launched)
     this.exitCode = code;
     this.exitSignal = signal;
     this.ready = false;
@@ -246,9 +246,9 @@ export class ServiceRunner {
 
   // A failed run that is due a restart: back off, or give up when it keeps failing.
   private afterFailure(p: ServiceProcess, description: string, fromExit = false): void {
-    const decision: RestartDecision = this.tracker.next(this.ctx.clock() - p.startedAtMs);
+    const decision = this.restartSchedule.next(this.ctx.clock() - p.startedAtMs);
     if (decision.kind === 'give-up') {
-      const window = this.rules.failure.fastWindowMs;
+      const window = this.restartSchedule.fastWindowMs;
       this.ctx.log(`[${this.config.name}] keeps failing; giving up`);
       this.setState('failed', `${description}; gave up after ${decision.fastFailures} runs in a row shorter than ${window} ms`, fromExit);
     } else {
@@ -263,15 +263,9 @@ export class ServiceRunner {
     this.emit('ready', message);
     const live = this.config.live;
     if (live == null) return;
-    // Only now, never before ready: a slow start is not a failed liveness check.
-    const probeCtx = { cwd: this.config.cwd, env: { ...this.ctx.env, ...this.config.env }, log: p.liveMatcher, signal: p.controller.signal };
-    void watchLiveness(live, probeCtx, {
-      failed: (reason, count) => {
-        if (this.current === p) this.setState('running', `unhealthy: ${reason} (${count} of ${live.failures} failures in a row)`);
-      },
-      recovered: () => {
-        if (this.current === p) this.setState('running', this.restartReason);
-      },
+    watchLive(p, live, this.config, this.ctx.env, {
+      failing: (reason, count, failures) => void (this.current === p && this.setState('running', `unhealthy: ${reason} (${count} of ${failures} failures in a row)`)),
+      recovered: () => void (this.current === p && this.setState('running', this.restartReason)),
       unhealthy: (reason) => void this.restartUnhealthy(p, `unhealthy: ${reason}`),
     });
   }
@@ -309,8 +303,7 @@ export class ServiceRunner {
 
   // Restarts at once for `reason`, whatever the state (a crashed service comes back when its code is fixed).
   private async replace(reason: string): Promise<void> {
-    this.restartTimer?.abort();
-    this.restartTimer = null;
+    this.cancelPending();
     this.restartReason = reason;
     const current = this.current;
     if (current !== null && !current.exited) await current.terminate();
@@ -320,26 +313,26 @@ export class ServiceRunner {
     // Stopped meanwhile, or another change got there first.
     if (!this.wanted || this.stopping !== null || this.current !== current) return;
     this.current = null;
-    this.tracker.reset();
+    this.restartSchedule.reset();
     this.restarts += 1;
     this.emit('restart', `restart #${this.restarts}: ${this.restartReason}`);
-    this.spawnProcess();
+    void this.spawnProcess();
   }
 
   private scheduleRestart(delayMs: number): void {
-    const timer = new AbortController();
-    this.restartTimer = timer;
-    // Also wait for the old group to be gone, so two runs never overlap.
-    Promise.all([delay(delayMs, timer.signal), this.leftovers]).then(
-      () => {
-        if (this.restartTimer !== timer || !this.wanted) return;
-        this.restartTimer = null;
-        this.restarts += 1;
-        this.emit('restart', this.restartReason === null ? `restart #${this.restarts}` : `restart #${this.restarts}: ${this.restartReason}`);
-        this.spawnProcess();
-      },
-      () => {}, // cancelled by stop()
-    );
+    this.restartSchedule.schedule(delayMs, this.leftovers, () => {
+      if (!this.wanted) return;
+      this.restarts += 1;
+      this.emit('restart', this.restartReason === null ? `restart #${this.restarts}` : `restart #${this.restarts}: ${this.restartReason}`);
+      void this.spawnProcess();
+    });
+  }
+
+  // No restart is due, and a spawn still waiting for its pipes is called off.
+  private cancelPending(): void {
+    this.restartSchedule.cancel();
+    this.launching?.controller.abort();
+    this.launching = null;
   }
 
   private setState(state: ServiceState, reason: string | null, fromExit = false): void {

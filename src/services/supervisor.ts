@@ -12,6 +12,7 @@ import { stopLevels, withDependencies } from './dependency-graph.js';
 import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log/log-writer.js';
 import { ServiceRegistry, registryPath } from './registry.js';
 import { serviceFiles } from '../kit/state/paths.js';
+import { FifoMaker } from './process/fifo-maker.js';
 import { ProcessTable } from './process/process-table.js';
 import { ServiceRunner, type RunnerContext, type ServiceOutput } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
@@ -73,6 +74,7 @@ export class Supervisor {
       registry: this.registry,
       watchIgnore: options.watchIgnore ?? [options.instanceDir],
       table: new ProcessTable(),
+      fifos: new FifoMaker(),
       log,
       output: options.output,
       emit: (runner, kind, message) => this.emit(runner, kind, message),
@@ -81,13 +83,13 @@ export class Supervisor {
     for (const service of config.services) this.runners.set(service.name, this.createRunner(service));
   }
 
-  /** Starts the named services (default all) and what they depend on; resolves once each is launched or pending. */
+  /** Starts the named services (default all) and what they depend on; resolves once each is spawned (or failed to) or pending. */
   async start(names?: string[]): Promise<void> {
     this.assertOpen();
     const targets = withDependencies(this.config.services, this.resolve(names));
     for (const name of targets) await this.runner(name).settled();
     for (const name of targets) this.runner(name).request();
-    this.pump();
+    await this.pump();
   }
 
   /** Stops the named services (default all), dependents first; each ends `stopped`. */
@@ -218,13 +220,15 @@ export class Supervisor {
 
   // Launches every pending service whose dependencies are met. After an
   // event it runs in a microtask, so no runner is re-entered mid-transition.
-  private pump(): void {
+  private pump(): Promise<void> {
+    const launches: Promise<void>[] = [];
     for (const runner of this.runners.values()) {
       if (runner.state !== 'pending' || !runner.wanted) continue;
       const status = launchStatus(runner, this.lookup);
-      if (status.kind === 'go') runner.launch();
+      if (status.kind === 'go') launches.push(runner.launch());
       else runner.wait(status.reason);
     }
+    return Promise.all(launches).then(() => {});
   }
 
   private schedulePump(): void {
@@ -232,7 +236,7 @@ export class Supervisor {
     this.pumpQueued = true;
     queueMicrotask(() => {
       this.pumpQueued = false;
-      this.pump();
+      void this.pump();
     });
   }
 

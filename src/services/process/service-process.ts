@@ -5,19 +5,22 @@
  * group is empty. A string command runs under `/bin/sh -c`; an array is exec'd.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readProcStat } from '../../kit/process/process-info.js';
-import { splitLines } from '../log/line-splitter.js';
-import type { BlockListener, LogWriter } from '../log/log-writer.js';
-import { exitFields, markerLine, type ServiceLineKind } from '../log/log-format.js';
-import { groupMembers, killQuiet, terminateGroup } from './process-group.js';
-import type { ProcessTable } from './process-table.js';
-import { closeWriteEnd, openOutputPipes } from './output-pipes.js';
+import type { LogWriter } from '../log/log-writer.js';
 import { LogMatcher } from '../log/log-matcher.js';
 import type { ServiceRegistry } from '../registry.js';
 import type { ServiceConfig } from '../types.js';
+import { commandLine, directoryProblem, spawnFailure } from './command.js';
+import type { FifoMaker } from './fifo-maker.js';
+import { closeWriteEnd, discardPipes, openOutputPipes, type OutputPipes } from './output-pipes.js';
+import { groupMembers, killQuiet, terminateGroup } from './process-group.js';
+import type { ProcessTable } from './process-table.js';
+import { RunOutput, type OutputListener } from './run-output.js';
+
+export type { OutputListener } from './run-output.js';
 
 /** What a process needs around it. */
 export interface ProcessDeps {
@@ -27,18 +30,20 @@ export interface ProcessDeps {
   clock: () => number;
   /** The /proc scans shared by every process of the supervisor. */
   table: ProcessTable;
+  /** Where its output pipes' FIFOs come from. */
+  fifos: FifoMaker;
   /** Each whole output line, and each run's start and end marker (foreground echo). */
   output?: OutputListener;
 }
 
-/** Receives one line of a run: output (`stdout`/`stderr`), or a marker (`start`: `pid=N`; `exit`: `code=N`/`signal=S`). */
-export type OutputListener = (kind: ServiceLineKind, text: string, at: { time: number; run: number }) => void;
-
 /** How long after the leader's exit its pipes may take to deliver the last lines before the end marker is written anyway. */
 const EXIT_MARKER_WAIT_MS = 1_000;
 
-/** A spawned process, or why there is none: known at once, or (a missing command) a moment later. */
-export type SpawnOutcome = { ok: true; process: ServiceProcess } | { ok: false; reason: string | Promise<string> };
+/** A spawned process, or why there is none. */
+export type SpawnOutcome = { ok: true; process: ServiceProcess } | { ok: false; reason: string };
+
+/** Called with the leader's exit. */
+export type ExitListener = (p: ServiceProcess, code: number | null, signal: NodeJS.Signals | null) => void;
 
 /** One running (or ended) process of a service and its group. */
 export class ServiceProcess {
@@ -56,6 +61,7 @@ export class ServiceProcess {
   stopping = false;
   /** performance.now() just before the spawn: /proc scans older than this cannot speak for its group. */
   readonly since: number;
+  private readonly out: RunOutput;
 
   private constructor(
     private readonly child: ChildProcess & { pid: number },
@@ -69,38 +75,51 @@ export class ServiceProcess {
     this.run = deps.writer.nextRun();
     this.matcher = config.ready?.kind === 'log' ? new LogMatcher(config.ready.pattern) : undefined;
     this.liveMatcher = config.live?.kind === 'log' ? new LogMatcher(config.live.pattern) : undefined;
+    this.out = new RunOutput(deps.writer, this.run, { output: deps.output, ready: this.matcher, live: this.liveMatcher });
   }
 
-  /** Spawns `config`'s command; `onExit` gets the leader's exit. */
-  static spawn(config: ServiceConfig, deps: ProcessDeps, onExit: (p: ServiceProcess, code: number | null, signal: NodeJS.Signals | null) => void): SpawnOutcome {
+  /**
+   * Spawns `config`'s command once its output pipes are made (off the event
+   * loop, see fifo-maker). Null when `signal` aborted meanwhile: then nothing
+   * was spawned. `onExit` gets the leader's exit.
+   */
+  static async spawn(config: ServiceConfig, deps: ProcessDeps, onExit: ExitListener, signal: AbortSignal): Promise<SpawnOutcome | null> {
     // Checked first because spawn blames the command ("spawn /bin/sh ENOENT") for a missing cwd.
-    const cwdProblem = checkDirectory(config.cwd);
+    const cwdProblem = directoryProblem(config.cwd);
     if (cwdProblem !== null) return { ok: false, reason: cwdProblem };
-    const [file, args] = commandLine(config.command);
     // Real pipes where FIFOs can be made (see output-pipes), else Node's socketpairs.
-    const pipes = openOutputPipes(path.dirname(deps.writer.file));
+    const pipes = await openOutputPipes(path.dirname(deps.writer.file), deps.fifos);
+    if (signal.aborted) {
+      if (pipes) discardPipes(pipes);
+      return null;
+    }
+    const outcome = ServiceProcess.spawnNow(config, deps, pipes, onExit);
+    // A missing command is reported asynchronously, with neither pid nor 'exit'.
+    return outcome instanceof Promise ? { ok: false, reason: await outcome } : outcome;
+  }
+
+  private static spawnNow(config: ServiceConfig, deps: ProcessDeps, pipes: OutputPipes | null, onExit: ExitListener): SpawnOutcome | Promise<string> {
+    const [file, args] = commandLine(config.command);
     const since = performance.now();
     let child: ChildProcess;
     try {
       const stdio: StdioOptions = pipes ? ['ignore', pipes.stdout.writeFd, pipes.stderr.writeFd] : ['ignore', 'pipe', 'pipe'];
       child = spawn(file, args, { cwd: config.cwd, env: { ...deps.env, ...config.env }, detached: true, stdio });
     } catch (err) {
-      if (pipes) for (const pipe of [pipes.stdout, pipes.stderr]) pipe.reader.destroy();
+      if (pipes) discardPipes(pipes);
       return { ok: false, reason: spawnFailure(config.command, err) };
-    } finally {
-      if (pipes) for (const pipe of [pipes.stdout, pipes.stderr]) closeWriteEnd(pipe);
     }
+    if (pipes) for (const pipe of [pipes.stdout, pipes.stderr]) closeWriteEnd(pipe);
     if (child.pid === undefined) {
       if (pipes) for (const pipe of [pipes.stdout, pipes.stderr]) pipe.reader.destroy();
-      // A missing command is reported asynchronously, with neither pid nor 'exit'.
-      return { ok: false, reason: new Promise((resolve) => child.once('error', (err) => resolve(spawnFailure(config.command, err)))) };
+      return new Promise((resolve) => child.once('error', (err) => resolve(spawnFailure(config.command, err))));
     }
     const p = new ServiceProcess(child as ChildProcess & { pid: number }, config, deps, since);
     const stat = readProcStat(p.pid); // still there: the child is not reaped before 'exit'
     deps.registry.add({ name: config.name, pid: p.pid, pgid: p.pid, startTime: stat !== null && stat !== 'no-proc' ? stat.startTime : '0' });
     child.on('error', () => {}); // later errors (a failed kill) change nothing
-    p.mark('start', `pid=${p.pid}`);
-    const onBlock = p.lineListener();
+    p.out.markStart(p.pid);
+    const onBlock = p.out.lineListener();
     const streams = [pipes?.stdout.reader ?? child.stdout!, pipes?.stderr.reader ?? child.stderr!];
     deps.writer.attach(streams[0]!, 'stdout', onBlock, p.run);
     deps.writer.attach(streams[1]!, 'stderr', onBlock, p.run);
@@ -110,33 +129,15 @@ export class ServiceProcess {
     const drained = Promise.all(streams.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve()))));
     child.once('exit', (code, signal) => {
       p.controller.abort();
-      const timer = setTimeout(() => p.markExit(code, signal), EXIT_MARKER_WAIT_MS);
+      const timer = setTimeout(() => p.out.markExit(code, signal), EXIT_MARKER_WAIT_MS);
       timer.unref();
       void drained.then(() => {
         clearTimeout(timer);
-        p.markExit(code, signal);
+        p.out.markExit(code, signal);
       });
       onExit(p, code, signal);
     });
     return { ok: true, process: p };
-  }
-
-  private exitMarked = false;
-
-  private markExit(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.exitMarked) return;
-    this.exitMarked = true;
-    this.mark('exit', exitFields(code, signal));
-  }
-
-  private mark(kind: 'start' | 'exit', fields: string): void {
-    const time = this.deps.writer.now();
-    this.deps.writer.append(markerLine(time, this.run, kind, fields));
-    try {
-      this.deps.output?.(kind, fields, { time, run: this.run });
-    } catch {
-      // A failing echo must not stop the log.
-    }
   }
 
   /** True once the leader has exited (and been reaped). */
@@ -178,51 +179,10 @@ export class ServiceProcess {
   private group() {
     return { table: this.deps.table, since: this.since };
   }
-
-  private lineListener(): BlockListener | undefined {
-    const { output } = this.deps;
-    const { matcher, liveMatcher } = this;
-    if (output === undefined && matcher === undefined && liveMatcher === undefined) return undefined;
-    const at = { time: 0, run: this.run };
-    return (stream, block, time) => {
-      if (output === undefined && liveMatcher === undefined && matcher?.matched) return; // nobody needs the lines any more
-      at.time = time;
-      for (const line of splitLines(block)) {
-        matcher?.line(line);
-        liveMatcher?.line(line);
-        try {
-          output?.(stream, line, at);
-        } catch {
-          // A failing echo must not stop the log.
-        }
-      }
-    };
-  }
-}
-
-/** The executable and arguments for a configured command. */
-export function commandLine(command: string | string[]): [string, string[]] {
-  return typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command[0] ?? '', command.slice(1)];
 }
 
 /** "exited with code 127 (command not found)" / "killed by SIGTERM": see exit-description.ts. */
 export { describeExit } from '../exit-description.js';
-
-function spawnFailure(command: string | string[], err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const shown = typeof command === 'string' ? command : command.join(' ');
-  if (code === 'ENOENT') return `cannot run "${shown}": command not found`;
-  if (code === 'EACCES') return `cannot run "${shown}": permission denied`;
-  return `cannot run "${shown}": ${(err as Error).message}`;
-}
-
-function checkDirectory(dir: string): string | null {
-  try {
-    return statSync(dir).isDirectory() ? null : `working directory ${dir} is not a directory`;
-  } catch {
-    return `working directory ${dir} does not exist`;
-  }
-}
 
 // True while `pid` is still the /bin/sh tend started (it has not exec'd the command).
 function isShell(pid: number): boolean {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
 import { freePort } from '../../helpers/ports.js';
@@ -78,5 +79,23 @@ test('nginx with access_log /dev/stdout runs as a service and its access log is 
     return got.some((l) => l.includes('GET /tend-probe')) ? got : null;
   });
   assert.doesNotMatch(lines.join('\n'), /No such device or address|emerg/);
+  assert.equal((await box.cli(['stop'])).code, 0);
+});
+
+const FAKE_MKFIFO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'services', 'counting-mkfifo');
+const REAL_MKFIFO = spawnSync('sh', ['-c', 'command -v mkfifo'], { encoding: 'utf8' }).stdout.trim();
+
+test('twenty services starting together get their pipes from one mkfifo call, off the event loop, and every line is logged', async (t) => {
+  const names = Array.from({ length: 20 }, (_, i) => `s${i}`);
+  const box = makeSandbox(t, { 'tend.yaml': `services:\n${names.map((n) => `  ${n}:\n    command: "echo ${n} > /dev/stdout; exec sleep 300"\n`).join('')}` });
+  const calls = join(box.root, 'mkfifo-calls');
+  writeFileSync(calls, '');
+  const env = { PATH: `${FAKE_MKFIFO_DIR}:${process.env.PATH}`, MKFIFO_CALLS: calls, REAL_MKFIFO };
+  const started = await box.cli(['start', '--wait'], { env });
+  assert.equal(started.code, 0, started.stderr);
+  const made = readFileSync(calls, 'utf8').trim().split('\n').map(Number);
+  assert.equal(made.reduce((a, b) => a + b, 0), 40, `two FIFOs a process: ${made.join(', ')}`);
+  assert.ok(made.length <= 2, `${made.length} mkfifo calls for 20 processes started together`);
+  for (const n of names) await until(`${n}'s line`, async () => (await logLines(box, n)).includes(`${n} | ${n}`) || null);
   assert.equal((await box.cli(['stop'])).code, 0);
 });
