@@ -1,30 +1,22 @@
 /**
  * A service's log file: its stdout and stderr appended as whole lines, each
  * stamped with its capture time, run and stream (log-format.ts), plus a
- * marker at each run's start and end; batched into few writes, rotated by size at line boundaries
- * (`name.log` → `name.log.1` … `name.log.<keep>`), and with backpressure:
+ * marker at each run's start and end; batched into few writes, rotated by
+ * size at line boundaries (rotating-file.ts), and with backpressure:
  * when the disk falls behind, the child's pipes are paused, not buffered.
  * When the disk fails (full, EIO), output is dropped and counted instead
  * (WriteGate: no write is even tried until the retry is due), so the
  * service never blocks and the daemon never spins; writing resumes by itself.
  */
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, write } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
-import { lastRunIn, linePrefix, parseServiceLine, stampBlock, type ServiceLine } from './log-format.js';
-import { readLastLines, readTailText } from './tail-lines.js';
+import { lastRunIn, linePrefix, stampBlock } from './log-format.js';
+import { outputLines, readLastLines, readTailText } from './tail-lines.js';
 import { pollUntil } from '../../kit/poll.js';
 import { countLines, describeOutage, WriteGate, type WriteGateOptions } from '../../kit/log/write-gate.js';
+import { DEFAULT_ROTATION, RotatingFile, type LogRotation } from './rotating-file.js';
 
-/** Size-based rotation: start a new file past maxBytes, keep `keep` old ones. */
-export interface LogRotation {
-  maxBytes: number;
-  keep: number;
-}
-
-/** Defaults: 10 MiB per file, three old files. */
-export const DEFAULT_ROTATION: LogRotation = { maxBytes: 10 * 1024 * 1024, keep: 3 };
+export { DEFAULT_ROTATION, type LogRotation } from './rotating-file.js';
 
 /** Which pipe of the service a line came from. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -39,8 +31,7 @@ const CLOSE_WAIT_MS = 2_000;
 
 /** Appends one service's output to its log file. */
 export class LogWriter {
-  private fd: number | null = null;
-  private size = 0;
+  private readonly out: RotatingFile;
   private queue: Buffer[] = [];
   /** The batch being written, and how much of it is already in the file. */
   private inflight: Buffer | null = null;
@@ -55,8 +46,6 @@ export class LogWriter {
   /** The last stamped time: stored times never go backwards, even when the clock does. */
   private lastTime = 0;
   private readonly gate: WriteGate;
-  /** A write failed part-way: the file may end mid-line. */
-  private checkTail = false;
 
   constructor(
     readonly file: string,
@@ -66,6 +55,7 @@ export class LogWriter {
     retry?: WriteGateOptions,
   ) {
     this.gate = new WriteGate(retry);
+    this.out = new RotatingFile(file, rotation);
   }
 
   /** Lines of output that could not be written (disk full or failing) since this writer was made. */
@@ -145,8 +135,7 @@ export class LogWriter {
     await this.settle();
     for (const stream of this.sources) stream.destroy();
     await this.flush();
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    this.out.close();
   }
 
   /** The last `count` output lines logged (without their stamps), including those not yet written. */
@@ -154,7 +143,7 @@ export class LogWriter {
     const pending = [this.inflight?.subarray(this.inflightDone) ?? Buffer.alloc(0), ...this.queue];
     const unwritten = outputLines(Buffer.concat(pending).toString('utf8').split('\n'));
     // Read the file only as far as our own accounting, so a write landing meanwhile is not counted twice.
-    const limit = this.fd === null ? undefined : this.size;
+    const limit = this.out.knownSize;
     const fromFile: string[] = [];
     // Markers are skipped, so read a little more than asked until enough output lines are found.
     for (let want = count - unwritten.length; want > 0 && fromFile.length < count - unwritten.length; want *= 4) {
@@ -186,10 +175,10 @@ export class LogWriter {
 
   private async writeOrDrop(batch: Buffer): Promise<void> {
     try {
-      await this.writeRotating(batch);
+      await this.out.write(batch, (done) => (this.inflightDone = done));
     } catch (err) {
       // Dropping is the lesser evil here: blocking would stall the service forever.
-      this.closeAfterFailure();
+      this.out.closeAfterFailure();
       const lost = batch.subarray(this.inflightDone);
       if (this.gate.drop(countLines(lost), lost.length, err)) {
         this.onError(`writing ${this.file}: ${(err as Error).message}; dropping output (counted) until the disk takes writes again`);
@@ -198,116 +187,5 @@ export class LogWriter {
     }
     const outage = this.gate.recovered();
     if (outage) this.onError(`${this.file}: ${describeOutage(outage)}; writing again`);
-  }
-
-  private async writeRotating(batch: Buffer): Promise<void> {
-    const { maxBytes } = this.rotation;
-    let offset = 0;
-    while (offset < batch.length) {
-      const fd = this.fd ?? this.open();
-      if (this.checkTail) await this.endLine(fd);
-      if (this.size + batch.length - offset <= maxBytes) {
-        await writeAll(fd, batch.subarray(offset));
-        this.size += batch.length - offset;
-        this.inflightDone = batch.length;
-        return;
-      }
-      // Fill the file up to the last whole line that fits, then rotate.
-      const room = maxBytes - this.size;
-      const cut = room > 0 ? batch.lastIndexOf(0x0a, offset + room - 1) : -1;
-      let end: number;
-      if (cut >= offset) end = cut + 1;
-      else if (this.size > 0) end = offset; // not even one line fits: rotate first
-      else end = lineEnd(batch, offset); // one line longer than maxBytes: it gets a file of its own
-      if (end > offset) {
-        await writeAll(fd, batch.subarray(offset, end));
-        this.size += end - offset;
-        offset = end;
-        this.inflightDone = end;
-      }
-      if (offset < batch.length) this.rotate();
-    }
-  }
-
-  // A write cut short by the disk may have left half a line; the next one starts on a line of its own.
-  private async endLine(fd: number): Promise<void> {
-    const last = Buffer.alloc(1);
-    if (this.size > 0 && readSync(fd, last, 0, 1, this.size - 1) === 1 && last[0] !== 0x0a) {
-      await writeAll(fd, Buffer.from('\n'));
-      this.size += 1;
-    }
-    this.checkTail = false;
-  }
-
-  private closeAfterFailure(): void {
-    this.checkTail = true;
-    if (this.fd !== null) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        // Closing a descriptor on a failing disk may fail too; it is gone either way.
-      }
-    }
-    this.fd = null; // reopened (and its size re-read) by the next write, which may find the dir recreated
-  }
-
-  private open(): number {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    // a+: appending, and readable for endLine's look at the last byte.
-    const fd = openSync(this.file, 'a+', 0o600);
-    fchmodSync(fd, 0o600);
-    this.size = fstatSync(fd).size;
-    this.fd = fd;
-    return fd;
-  }
-
-  private rotate(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-    const { keep } = this.rotation;
-    if (keep <= 0) ignoreMissing(() => unlinkSync(this.file));
-    for (let i = keep - 1; i >= 1; i--) ignoreMissing(() => renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`));
-    if (keep > 0) ignoreMissing(() => renameSync(this.file, `${this.file}.1`));
-    this.open();
-  }
-}
-
-/** The output text of stored lines (markers dropped; a line of an older format kept as is). */
-function outputLines(lines: string[]): string[] {
-  const out: string[] = [];
-  let previous: ServiceLine | undefined;
-  for (const line of lines) {
-    if (line === '') continue;
-    const parsed = parseServiceLine(line, previous);
-    if (parsed === null) out.push(line);
-    else if (parsed.kind === 'stdout' || parsed.kind === 'stderr') out.push(parsed.text);
-    previous = parsed ?? previous;
-  }
-  return out;
-}
-
-function lineEnd(batch: Buffer, offset: number): number {
-  const newline = batch.indexOf(0x0a, offset);
-  return newline < 0 ? batch.length : newline + 1;
-}
-
-function writeAll(fd: number, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const step = (offset: number): void => {
-      write(fd, data, offset, data.length - offset, null, (err, written) => {
-        if (err) reject(err);
-        else if (offset + written < data.length) step(offset + written);
-        else resolve();
-      });
-    };
-    step(0);
-  });
-}
-
-function ignoreMissing(action: () => void): void {
-  try {
-    action();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }

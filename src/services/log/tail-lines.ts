@@ -3,6 +3,7 @@
  * reaching into the newest rotated file when the current one is short.
  */
 import { readTail } from '../../kit/log/read-tail.js';
+import { parseServiceLine, type ServiceLine } from './log-format.js';
 
 /**
  * The last `count` lines of `file` then `file.1`…, oldest first; [] when there
@@ -29,4 +30,18 @@ export function readTailText(file: string, rotated = 1, bytes = 4096): string {
     if (lines.length) return lines.join('\n');
   }
   return '';
+}
+
+/** The output text of stored lines (markers dropped; a line of an older format kept as is). */
+export function outputLines(lines: string[]): string[] {
+  const out: string[] = [];
+  let previous: ServiceLine | undefined;
+  for (const line of lines) {
+    if (line === '') continue;
+    const parsed = parseServiceLine(line, previous);
+    if (parsed === null) out.push(line);
+    else if (parsed.kind === 'stdout' || parsed.kind === 'stderr') out.push(parsed.text);
+    previous = parsed ?? previous;
+  }
+  return out;
 }
