@@ -53,3 +53,13 @@ export function stopLevels(services: ServiceConfig[], names: string[]): string[]
   }
   return [...levels.entries()].sort((a, b) => b[0] - a[0]).map(([, batch]) => batch);
 }
+
+/**
+ * The longest a stop of `names` may take: the stop order's batches run one
+ * after the other, each as long as its slowest service's stop timeout, plus
+ * `killAllowanceMs` per batch for SIGKILL to take effect.
+ */
+export function stopBudgetMs(services: ServiceConfig[], names: string[], killAllowanceMs: number): number {
+  const timeouts = new Map(services.map((s) => [s.name, s.stopTimeoutMs]));
+  return stopLevels(services, names).reduce((sum, batch) => sum + Math.max(0, ...batch.map((name) => timeouts.get(name) ?? 0)) + killAllowanceMs, 0);
+}

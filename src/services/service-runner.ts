@@ -2,6 +2,12 @@
  * One service's lifecycle across its processes: launch, readiness, exit and
  * the restart policy, stop. The supervisor decides when a service may start
  * (dependencies); the runner decides how, and reports each change via `emit`.
+ * It is the service's state machine, kept whole on purpose (so over ~200
+ * lines): every transition of `state` is here, and each depends on the same
+ * few facts (the current process, wanted, a stop in progress), which split
+ * files would have to share. What is not a transition lives beside it: the
+ * probes of one process (service-health.ts), the restart rules and timer
+ * (restart-schedule.ts), file watching (watch/), the process (process/).
  */
 import type { BackoffOptions, FailureOptions } from './backoff.js';
 import type { LogWriter } from './log/log-writer.js';

@@ -4,11 +4,14 @@
  * each in its own process group with its own log; runners keep them up by
  * their restart policy; stop takes down whole groups, dependents first.
  * Every change is an event; services.json lets a successor reap orphans.
+ * Longer than ~200 lines because it is the whole API the daemon and GraphQL
+ * use over the services (start, stop, restart, reload, waits, views): each
+ * method a few lines over the runners, the launch pump (launch-pump.ts), the
+ * stop order (dependency-graph.ts) and the reload plan (reload-plan.ts).
  */
 import { DaemonError } from '../kit/errors.js';
 import { DEFAULT_BACKOFF, DEFAULT_FAILURE, type BackoffOptions, type FailureOptions } from './backoff.js';
-import { launchStatus } from './conditions.js';
-import { stopLevels, withDependencies } from './dependency-graph.js';
+import { stopBudgetMs, stopLevels, withDependencies } from './dependency-graph.js';
 import { DEFAULT_ROTATION, LogWriter, type LogRotation } from './log/log-writer.js';
 import { ServiceRegistry, registryPath } from './registry.js';
 import { serviceFiles } from '../kit/state/paths.js';
@@ -16,6 +19,9 @@ import { FifoMaker } from './process/fifo-maker.js';
 import { ProcessTable } from './process/process-table.js';
 import { ServiceRunner, type RunnerContext, type ServiceOutput } from './service-runner.js';
 import type { ProjectConfig, ReloadResult, ServiceConfig, ServiceEvent, ServiceInfo } from './types.js';
+import { LaunchPump } from './launch-pump.js';
+import { reloadPlan } from './reload-plan.js';
+import { ServiceEvents } from './service-events.js';
 import { settle } from './settle.js';
 import { waitForReady } from './wait-ready.js';
 
@@ -52,11 +58,11 @@ export interface SupervisorOptions {
 export class Supervisor {
   private config: ProjectConfig;
   private runners = new Map<string, ServiceRunner>();
-  private readonly listeners = new Set<(event: ServiceEvent) => void>();
+  private readonly events: ServiceEvents;
   private readonly registry: ServiceRegistry;
   private readonly ctx: RunnerContext;
   private readonly lookup = (name: string): ServiceRunner | undefined => this.runners.get(name);
-  private pumpQueued = false;
+  private readonly pump = new LaunchPump(() => this.runners.values(), this.lookup);
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -65,6 +71,7 @@ export class Supervisor {
   ) {
     this.config = config;
     const log = options.log ?? (() => {});
+    this.events = new ServiceEvents(log);
     this.registry = new ServiceRegistry(registryPath(options.instanceDir), log);
     this.ctx = {
       env: options.env ?? process.env,
@@ -89,7 +96,7 @@ export class Supervisor {
     const targets = withDependencies(this.config.services, this.resolve(names));
     for (const name of targets) await this.runner(name).settled();
     for (const name of targets) this.runner(name).request();
-    await this.pump();
+    await this.pump.run();
   }
 
   /** Stops the named services (default all), dependents first; each ends `stopped`. */
@@ -102,15 +109,9 @@ export class Supervisor {
     }
   }
 
-  /**
-   * The longest stop() of every service may take: the stop order's batches
-   * run one after the other, each as long as its slowest service's stop
-   * timeout, plus a second per batch for SIGKILL to take effect.
-   */
+  /** The longest stop() of every service may take (see stopBudgetMs). */
   stopBudgetMs(): number {
-    const timeouts = new Map(this.config.services.map((s) => [s.name, s.stopTimeoutMs]));
-    const batches = stopLevels(this.config.services, [...this.runners.keys()]);
-    return batches.reduce((sum, batch) => sum + Math.max(0, ...batch.map((name) => timeouts.get(name) ?? 0)) + KILL_ALLOWANCE_MS, 0);
+    return stopBudgetMs(this.config.services, [...this.runners.keys()], KILL_ALLOWANCE_MS);
   }
 
   /** Stops then starts the named services (default all). */
@@ -125,11 +126,7 @@ export class Supervisor {
   /** Applies a new configuration: stops removed, restarts changed, starts added, leaves the rest alone. */
   async reload(next: ProjectConfig, diff: ReloadResult): Promise<void> {
     this.assertOpen();
-    const nextNames = new Set(next.services.map((s) => s.name));
-    // Added and removed are derived from the two configurations, so a stale diff cannot strand a runner.
-    const removed = [...this.runners.keys()].filter((name) => !nextNames.has(name));
-    const changed = diff.changed.filter((name) => this.runners.has(name) && nextNames.has(name));
-    const added = next.services.map((s) => s.name).filter((name) => !this.runners.has(name));
+    const { removed, changed, added } = reloadPlan(this.runners.keys(), next, diff);
     const restartChanged = changed.filter((name) => this.runner(name).wanted);
     await this.stop([...removed, ...changed]);
     await Promise.all(removed.map((name) => this.runner(name).writer.close()));
@@ -179,8 +176,7 @@ export class Supervisor {
 
   /** Subscribes to service events; returns the unsubscribe function. */
   onEvent(listener: (event: ServiceEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   /** The last `lines` lines of a service's log. */
@@ -207,37 +203,8 @@ export class Supervisor {
   }
 
   private emit(runner: ServiceRunner, kind: ServiceEvent['kind'], message: string | null): void {
-    const event: ServiceEvent = { service: runner.config.name, kind, state: runner.state, at: new Date(this.ctx.clock()).toISOString(), message };
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.ctx.log(`service event listener failed: ${(err as Error).message}`);
-      }
-    }
-    this.schedulePump();
-  }
-
-  // Launches every pending service whose dependencies are met. After an
-  // event it runs in a microtask, so no runner is re-entered mid-transition.
-  private pump(): Promise<void> {
-    const launches: Promise<void>[] = [];
-    for (const runner of this.runners.values()) {
-      if (runner.state !== 'pending' || !runner.wanted) continue;
-      const status = launchStatus(runner, this.lookup);
-      if (status.kind === 'go') launches.push(runner.launch());
-      else runner.wait(status.reason);
-    }
-    return Promise.all(launches).then(() => {});
-  }
-
-  private schedulePump(): void {
-    if (this.pumpQueued) return;
-    this.pumpQueued = true;
-    queueMicrotask(() => {
-      this.pumpQueued = false;
-      void this.pump();
-    });
+    this.events.publish({ service: runner.config.name, kind, state: runner.state, at: new Date(this.ctx.clock()).toISOString(), message });
+    this.pump.schedule();
   }
 
   private resolve(names: string[] | undefined): string[] {
