@@ -6,10 +6,14 @@
 // by pid whatever it started. Cases that mostly wait run beside the others.
 // Usage: node scripts/chaos.mjs [--profile short|long] [--only SUBSTR[,SUBSTR]] [--markdown] [--json]
 // (--markdown adds the table for the README; --json prints only the results as JSON)
-// Exit: 1 when a case fails that is not a known bug (scripts/chaos/known.mjs).
+// Exit: 1 when a case fails that is not a known bug (test/chaos/known.mjs).
+// The cases live in test/chaos (the node:test suite runs their `ci` profile)
+// on the shared harness, test/helpers, loaded through scripts/harness.mjs.
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CASES, cliPath, KNOWN, profile, runCase } from './chaos/index.mjs';
+import './harness.mjs';
+
+const { CASES, cliPath, KNOWN, profile, runCase } = await import('../test/chaos/index.mjs');
 
 const { values } = parseArgs({
   options: {

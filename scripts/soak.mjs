@@ -2,11 +2,13 @@
 // Soak test of a tend daemon: status queries at a steady rate (+ a CLI
 // `status` and a service restart every few seconds) for a set duration;
 // prints RSS and open fds at start and end, and fails when growth is not
-// flat (limits: SOAK_LIMITS in scripts/chaos/soak.mjs).
+// flat (limits: SOAK_LIMITS in test/chaos/soak.mjs).
 // Usage: node scripts/soak.mjs [--seconds 30] [--rate 20] [--restart-every 5] [--cli-every 5] [--json]
 // Runs dist/cli.js (or $TEND_CHAOS_CLI); build first with `npm run build`.
 import { parseArgs } from 'node:util';
-import { soak, SOAK_LIMITS } from './chaos/soak.mjs';
+import './harness.mjs';
+
+const { soak, SOAK_LIMITS } = await import('../test/chaos/soak.mjs');
 
 const { values } = parseArgs({
   options: {

@@ -1,71 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isGone, recordedPids, waitGone } from '../../test/helpers/sandbox.js';
+import { makeSandbox } from '../../test/helpers/sandbox.js';
+import { isGone } from '../../test/helpers/proc.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = join(HERE, 'cli.ts');
 const REPO = join(HERE, '..', '..');
 // tsx by absolute URL: the daemon re-runs node's flags with the project dir as
 // cwd, where a bare `--import tsx` does not resolve (see the README).
 const TSX = import.meta.resolve('tsx');
-const RUN_DEADLINE_MS = 60_000;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A temp state dir and project for one test; every pid it started is killed in teardown. */
+/** A counter sandbox; `counter(ARGS)` runs `counter ARGS --dir <project>` from the repo root, as a user would. */
 function sandbox(t: TestContext) {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'counter-test-')));
-  const stateDir = join(root, 'state');
-  const projectDir = join(root, 'project');
-  mkdirSync(projectDir);
-  const env: NodeJS.ProcessEnv = { ...process.env, COUNTER_STATE_DIR: stateDir, NO_COLOR: '1' };
-  delete env.COUNTER_DIR;
-  delete env.XDG_STATE_HOME;
-  const started = new Set<number>();
-  t.after(async () => {
-    const pids = [...started, ...recordedPids(stateDir).map((r) => r.pid)];
-    for (const pid of pids) {
-      if (isGone(pid)) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    await Promise.all(pids.map((pid) => waitGone(pid, 5_000)));
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  /** Runs `counter ARGS --dir <project>` from the repo root, as a user would. */
-  const counter = (...args: string[]): Promise<Result> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, '--dir', projectDir], {
-        cwd: REPO,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      if (child.pid) started.add(child.pid);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      const timer = setTimeout(() => child.kill('SIGKILL'), RUN_DEADLINE_MS);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  return { counter, stateDir };
+  const box = makeSandbox(t, {}, { tool: 'counter', cli: join(HERE, 'cli.ts') });
+  const counter = (...args: string[]) => box.cli([...args, '--dir', box.projectDir], { cwd: REPO, nodeArgs: ['--import', TSX] });
+  return { counter, stateDir: box.stateDir };
 }
 
 test('counter starts, counts hits, shows them in status, and stops', async (t) => {
@@ -113,8 +63,8 @@ test('SIGHUP resets the count and the log says so', async (t) => {
 
   process.kill(pid, 'SIGHUP');
   // The reload runs in the daemon after the signal: wait for its log line, with a deadline.
-  const deadline = Date.now() + RUN_DEADLINE_MS;
-  let logs: Result;
+  const deadline = Date.now() + 60_000;
+  let logs: Awaited<ReturnType<typeof counter>>;
   do logs = await counter('logs', '-n', '20');
   while (!logs.stdout.includes('reloaded:') && Date.now() < deadline);
   assert.match(logs.stdout, /reloaded: hits reset to 0 \(was 3\)/);

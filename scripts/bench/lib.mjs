@@ -1,12 +1,14 @@
-// Shared plumbing of the benchmark: timing, statistics, sandboxes, process
-// bookkeeping (every process the bench starts is recorded with its start time
-// and killed by pid in the end, never by name), and a small GraphQL client.
+// The benchmark's own plumbing: timing (A/B pairs against `node -e 0`) and
+// statistics. Sandboxes, process bookkeeping (every process the bench starts
+// is recorded with its start time and killed by pid in the end, never by
+// name), /proc readers and asking the daemon come from the shared harness
+// (test/helpers, through scripts/harness.mjs), under the names the figures use.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { harness } from '../harness.mjs';
+
+const { ProcessTracker, alive: harnessAlive, ask, childrenOf: harnessChildren, createSandbox, procStartTime, rssBytes, statOf, until: harnessUntil } = harness;
 
 export { sleep };
 export const NODE = process.execPath;
@@ -33,79 +35,42 @@ export function wallMs() {
 
 // ---------------------------------------------------------------- processes
 
-/** pid -> { start, group, what }: everything the bench started, for the final sweep. */
-const tracked = new Map();
+/** Everything the bench started, for the final sweep. */
+const tracker = new ProcessTracker();
 
-/** Field 22 of /proc/PID/stat (start time in clock ticks), or null when gone. */
-export function procStart(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (f[0] === 'Z' || f[0] === 'X') return null; // a zombie is dead
-    return f[19];
-  } catch {
-    return null;
-  }
-}
+/** Field 22 of /proc/PID/stat (start time in clock ticks), or null when gone (a zombie is dead). */
+export const procStart = procStartTime;
 
+/** The parent pid of `pid`, or null. */
 export function procPpid(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
+  return statOf(pid)?.ppid ?? null;
 }
 
-export function alive(pid) {
-  return pid > 0 && procStart(pid) !== null;
-}
+/** True when `pid` is a live process (not a zombie). */
+export const alive = harnessAlive;
 
-/** Records a pid (with its start time, so a recycled pid is never signalled). */
-export function track(pid, what, { group = false } = {}) {
-  const start = procStart(pid);
-  if (pid > 0 && start !== null && !tracked.has(pid)) tracked.set(pid, { start, group, what });
+/** Records a pid (with its start time, so a recycled pid is never signalled); a group leader is killed with its group. */
+export function track(pid, what) {
+  tracker.track(pid, what);
 }
 
 /** SIGKILLs a tracked pid (or its group) if it is still the process we recorded. */
 export function killTracked(pid) {
-  const t = tracked.get(pid);
-  if (!t) return false;
-  tracked.delete(pid);
-  if (procStart(pid) !== t.start) return false;
-  try {
-    process.kill(t.group ? -pid : pid, 'SIGKILL');
-  } catch {
-    try { process.kill(pid, 'SIGKILL'); } catch {}
-  }
-  return true;
+  return tracker.kill(pid);
 }
 
 /** Kills every tracked process still alive; returns what it had to kill. */
 export function sweep() {
-  const killed = [];
-  for (const [pid, t] of [...tracked]) if (killTracked(pid)) killed.push(`${t.what}(${pid})`);
-  return killed;
+  return tracker.killNow();
 }
 
-/** Children of a pid (direct), from /proc. */
-export function childrenOf(ppid) {
-  const out = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    if (procPpid(Number(name)) === ppid && procStart(Number(name)) !== null) out.push(Number(name));
-  }
-  return out;
-}
+/** Live children of a pid (direct), from /proc. */
+export const childrenOf = harnessChildren;
 
 /** VmRSS of a process in MiB, or null. */
 export function rssMiB(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
+  const bytes = rssBytes(pid);
+  return bytes === null ? null : bytes / 1024 / 1024;
 }
 
 /** Runs a command to completion and times it (hrtime around spawnSync). */
@@ -180,20 +145,14 @@ export async function abRuns({ runs, warmup = abDefaults.warmup, a = nodeE0, b, 
 
 const sandboxes = [];
 
-/** A temp root with a state dir and a project dir of its own. */
+/** The harness's sandbox: a temp root with a state dir and a project dir named `name`. */
 export function sandbox(name) {
-  const root = mkdtempSync(join(tmpdir(), `tend-bench-${name}-`));
-  const stateDir = join(root, 'state');
-  const projectDir = join(root, name);
-  spawnSync('mkdir', ['-p', stateDir, projectDir]);
-  const env = { ...process.env, TEND_STATE_DIR: stateDir, NO_COLOR: '1' };
-  delete env.TEND_DIR;
-  delete env.NODE_OPTIONS;
-  const sb = { root, stateDir, projectDir, env };
+  const sb = createSandbox({ prefix: `tend-bench-${name}-`, projectName: name });
   sandboxes.push(sb);
   return sb;
 }
 
+/** Removes every sandbox's dirs (after sweep()); with `keep`, returns their roots instead. */
 export function removeSandboxes(keep) {
   if (keep) return sandboxes.map((s) => s.root);
   for (const s of sandboxes.splice(0)) rmSync(s.root, { recursive: true, force: true });
@@ -209,21 +168,14 @@ export function tend(sb, args, opts = {}) {
   return timeProc(NODE, [tendCli.path, ...args], { cwd: sb.projectDir, env: sb.env, timeoutMs: opts.timeoutMs });
 }
 
-/** The one instance dir under the sandbox's state root. */
+/** The sandbox's instance dir. */
 export function instanceDir(sb) {
-  if (!existsSync(sb.stateDir)) return null;
-  const dirs = readdirSync(sb.stateDir).filter((d) => !d.startsWith('.'));
-  return dirs.length ? join(sb.stateDir, dirs[0]) : null;
+  return sb.instanceDir;
 }
 
+/** The sandbox's daemon.json, parsed; null when missing. */
 export function readMeta(sb) {
-  const dir = instanceDir(sb);
-  if (!dir) return null;
-  try {
-    return JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8'));
-  } catch {
-    return null;
-  }
+  return sb.metadata();
 }
 
 /** `tend start`, untimed; throws with the reason when it fails. Tracks the daemon. */
@@ -258,48 +210,18 @@ export function stopTend(sb) {
   return r;
 }
 
-/** POSTs a GraphQL query to a daemon (from its daemon.json). */
-export function graphql(meta, query, timeoutMs = 3000) {
-  const body = JSON.stringify({ query });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      meta.endpoint,
-      {
-        method: 'POST',
-        agent: false,
-        timeout: timeoutMs,
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json',
-          authorization: `Bearer ${meta.token}`,
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          try {
-            const j = JSON.parse(text);
-            if (j.errors?.length) return reject(new Error(j.errors.map((e) => e.message).join('; ')));
-            if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
-            resolve({ data: j.data, text });
-          } catch {
-            reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
-          }
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
+/**
+ * Asks a daemon (from its daemon.json) with the kit's own client; resolves
+ * with `data` and `text`, the answer's JSON (what yoga sends, byte for byte:
+ * `{"data":…}` without spaces).
+ */
+export async function graphql(meta, query, timeoutMs = 3000) {
+  const data = await ask(meta, query, { timeoutMs });
+  return { data, text: JSON.stringify({ data }) };
 }
 
-/** The query `tend status` sends (the whole status shape). */
-export const STATUS_QUERY =
-  'query { status { instanceId pid version startedAt uptimeSeconds projectDir logFile foreground requestsServed memory { rss heapUsed heapTotal external } } }';
+/** The query `tend status` sends (the whole status shape, from the kit's own definition). */
+export const STATUS_QUERY = harness.STATUS_QUERY;
 
 const SERVICES_QUERY = 'query { services { name state pid ready restarts } }';
 
@@ -323,21 +245,15 @@ export async function listServices(sb, meta) {
   throw new Error(`no services API (GraphQL services and tend ps --json both failed: ${describeRun(r)})`);
 }
 
-/** Polls `fn` every `everyMs` until it returns a truthy value or `timeoutMs` passes. */
-export async function until(fn, { timeoutMs = 10_000, everyMs = 5, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
+/** Polls `fn` every `everyMs` until it returns a truthy value or `timeoutMs` passes (the harness's until). */
+export function until(fn, { timeoutMs = 10_000, everyMs = 5, what = 'condition' } = {}) {
+  return harnessUntil(what, fn, timeoutMs, everyMs);
 }
 
 /** Spawns a long-lived helper process, tracked; resolves with its first stdout line parsed as JSON. */
 export function spawnHelper(args, { env, cwd, what, group = false } = {}) {
   const child = spawn(NODE, args, { env, cwd, stdio: ['ignore', 'pipe', 'inherit'], detached: group });
-  track(child.pid, what ?? args[0], { group });
+  track(child.pid, what ?? args[0]);
   return new Promise((resolve, reject) => {
     let buf = '';
     const onData = (c) => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CASES, KNOWN, profile, runCase } from '../../scripts/chaos/index.mjs';
+import { CASES, KNOWN, profile, runCase } from './index.mjs';
 
 /**
- * Registers the `ci` cases of one chaos group (scripts/chaos) as node:test
+ * Registers the `ci` cases of one chaos group (test/chaos) as node:test
  * tests, `concurrency` at a time (each has its own state dir, project and
  * daemon). A known bug runs as a todo: it still runs and reports, without
  * failing the suite until it is fixed and removed from known.mjs.

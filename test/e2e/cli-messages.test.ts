@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeSandbox } from '../helpers/sandbox.js';
-import { occupiedPort } from '../helpers/kit.js';
+import { occupiedPort } from '../helpers/ports.js';
 
 for (const command of ['start', 'stop', 'ps', 'logs', 'reload', 'restart', 'run']) {
   test(`${command} --dir /missing is bad input: exit 2, naming --dir`, async (t) => {

@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { cliPath } from '../helpers/cli.js';
 
 /** A `tend` on PATH that runs the built CLI, as an installed one would. */
 function tendOnPath(box: Sandbox): string {
   const bin = join(box.root, 'bin');
   mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'tend'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
+  writeFileSync(join(bin, 'tend'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} "$@"\n`);
   chmodSync(join(bin, 'tend'), 0o755);
   return `${bin}:${process.env.PATH}`;
 }

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeSandbox, waitGone, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { until } from '../helpers/wait.js';
+import { waitGone } from '../helpers/proc.js';
 
 // Lease blocks of their own (see ports.test.ts), away from that file's.
 let block = 0;

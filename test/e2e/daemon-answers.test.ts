@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makeSandbox, waitGone, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { startDaemon } from '../helpers/kit.js';
 import { until } from '../helpers/wait.js';
+import { waitGone } from '../helpers/proc.js';
 
 const SLEEPER = 'services:\n  web:\n    command: sleep 600\n';
 

@@ -4,9 +4,10 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { makeSandbox, waitGone } from '../helpers/sandbox.js';
+import { makeSandbox } from '../helpers/sandbox.js';
 import { freePort } from '../helpers/ports.js';
 import { until } from '../helpers/wait.js';
+import { waitGone } from '../helpers/proc.js';
 
 const DEMO = fileURLToPath(new URL('../../examples/demo', import.meta.url));
 

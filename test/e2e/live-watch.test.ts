@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLI, makeSandbox } from '../helpers/sandbox.js';
-import { collectStdout, exitOf, startDaemon, waitFor } from '../helpers/kit.js';
+import { makeSandbox } from '../helpers/sandbox.js';
+import { startDaemon } from '../helpers/kit.js';
 import { spawnOnPty } from '../helpers/pty.js';
+import { cliPath } from '../helpers/cli.js';
+import { collectStdout, exitOf } from '../helpers/child.js';
+import { waitFor } from '../helpers/wait.js';
 
 const PROJECT = 'services:\n  a:\n    command: sleep 600\n  b:\n    command: sleep 600\n';
 
@@ -49,7 +52,7 @@ test('ps --watch says the daemon stopped when it does, exit 3', async (t) => {
 test('ps --watch on a terminal keeps UPTIME moving between events', async (t) => {
   const box = makeSandbox(t, { 'tend.yaml': 'services:\n  a:\n    command: sleep 600\n' });
   await startDaemon(box);
-  const onPty = spawnOnPty([process.execPath, CLI, 'ps', '--watch'], { cwd: box.projectDir, env: box.env, track: box.track });
+  const onPty = spawnOnPty([process.execPath, cliPath(), 'ps', '--watch'], { cwd: box.projectDir, env: box.env, track: box.track });
   const uptimes = () => new Set([...onPty.output().matchAll(/^a\s+running\s+\d+\s+(?:-|\d+)\s+(\S+(?: \S+s)?)/gm)].map((m) => m[1]));
   // Columns: NAME STATE PID PORT UPTIME. No service event happens meanwhile: only the ticking can change the cell.
   await waitFor(() => uptimes().size >= 3, 30_000, `UPTIME to move without events (seen: ${[...uptimes()].join(', ')})`);

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isGone, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { until } from '../helpers/wait.js';
 import { psService, psServices } from '../helpers/ps.js';
+import { isGone } from '../helpers/proc.js';
 
 
 const IDLE = `node -e "setInterval(() => {}, 1000)"`;

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { spawn } from 'node:child_process';
-import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { collectStdout, exitOf, waitFor } from '../helpers/kit.js';
-import { until } from '../helpers/wait.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { until, waitFor } from '../helpers/wait.js';
+import { cliPath } from '../helpers/cli.js';
+import { collectStdout, exitOf } from '../helpers/child.js';
+import { runOnPty } from '../helpers/pty.js';
 
 // Hours ago, on a whole minute: durations (--since 1m) count back from now.
 const T0 = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
@@ -210,30 +211,9 @@ test('logs -f follows a service through the writer\'s own rotations (10 MiB file
   assert.ok(existsSync(join(box.paths().dir, 'services', 'big.log.2')), 'the log did rotate twice');
 });
 
-/** Runs `tend ARGS` on a real pty (python3's pty module); resolves with what the terminal showed. */
-function onPty(box: Sandbox, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const script = [
-    'import os, pty, sys, json',
-    'pid, fd = pty.fork()',
-    'if pid == 0:',
-    '    os.execvpe(sys.argv[1], sys.argv[1:], json.loads(os.environ["PTY_ENV"]))',
-    'out = b""',
-    'while True:',
-    '    try: chunk = os.read(fd, 65536)',
-    '    except OSError: break',
-    '    if not chunk: break',
-    '    out += chunk',
-    'os.waitpid(pid, 0)',
-    'sys.stdout.write(out.decode())',
-  ].join('\n');
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', script, process.execPath, CLI, ...args], { cwd: box.projectDir, env: { ...process.env, PTY_ENV: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    if (child.pid) box.track(child.pid);
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.on('error', reject);
-    child.on('close', () => resolve(out));
-  });
+/** Runs `tend ARGS` on a real pty; resolves with what the terminal showed. */
+async function onPty(box: Sandbox, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return (await runOnPty([process.execPath, cliPath(), ...args], { cwd: box.projectDir, env, track: box.track })).output;
 }
 
 test('on a terminal each source\'s prefix is coloured (the daemon dimmed); never with NO_COLOR', async (t) => {

@@ -3,9 +3,11 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isGone, makeSandbox, waitGone, type Sandbox } from '../helpers/sandbox.js';
-import { freePort, startDaemon, startTimeOf } from '../helpers/kit.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { startDaemon, startTimeOf } from '../helpers/kit.js';
 import { instancePaths } from '../../src/kit/state/paths.js';
+import { isGone, waitGone } from '../helpers/proc.js';
+import { freePort } from '../helpers/ports.js';
 
 test('ls lists every daemon of the state root, running and stale, and changes nothing', async (t) => {
   const box = makeSandbox(t);

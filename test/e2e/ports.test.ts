@@ -4,7 +4,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { readMetadataFile } from '../helpers/kit.js';
 import { until } from '../helpers/wait.js';
 
 // Each test leases from its own block below the ephemeral range, so tests
@@ -87,7 +86,7 @@ test('a project gets the same ports back after restart, kill -9 of its daemon an
   assert.equal(restarted.code, 0, restarted.stderr);
   assert.deepEqual(portsOf(await ps(box)), first, 'after restart');
 
-  process.kill(readMetadataFile(box)!.pid, 'SIGKILL');
+  process.kill(box.metadata()!.pid, 'SIGKILL');
   const again = await box.cli(['start', '--wait'], { env });
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(portsOf(await ps(box)), first, 'after kill -9 and start');
@@ -161,7 +160,7 @@ test("the daemon's own --port taken: start fails at once naming the holder, and 
   const r = await box.cli(['start', '--port', String(other.port)]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`EADDRINUSE.*${other.port}: in use by pid ${other.pid} \\(.*node -e`));
-  assert.equal(readMetadataFile(box), null);
+  assert.equal(box.metadata(), null);
 });
 
 test('ps shows a PORT column', async (t) => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { makeSandbox } from '../helpers/sandbox.js';
-import { exitOf, waitFor } from '../helpers/kit.js';
+import { exitOf } from '../helpers/child.js';
+import { waitFor } from '../helpers/wait.js';
 
 // Written as foreman users write them: a BOM, a release-phase line, an indented
 // continuation, a scaled name, and names starting with "-" and "_".

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { isGone, makeSandbox, waitGone } from '../helpers/sandbox.js';
-import { exitOf } from '../helpers/kit.js';
+import { makeSandbox } from '../helpers/sandbox.js';
 import { until } from '../helpers/wait.js';
+import { isGone, waitGone } from '../helpers/proc.js';
+import { exitOf } from '../helpers/child.js';
 
 interface PsService {
   name: string;

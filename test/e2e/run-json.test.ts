@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeSandbox } from '../helpers/sandbox.js';
-import { collectStdout, exitOf, waitFor } from '../helpers/kit.js';
+import { collectStdout, exitOf } from '../helpers/child.js';
+import { waitFor } from '../helpers/wait.js';
 
 test('run --json prints one JSON object per line: service output, run starts and ends, and the daemon\'s own lines', async (t) => {
   const box = makeSandbox(t);

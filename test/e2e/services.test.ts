@@ -3,11 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isGone, makeSandbox, waitGone, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { freePort } from '../helpers/ports.js';
 import { until } from '../helpers/wait.js';
 import { byName, psServices } from '../helpers/ps.js';
 import { readProcStat } from '../../src/kit/process/process-info.js';
+import { isGone, waitGone } from '../helpers/proc.js';
 
 const HTTP_SERVER = fileURLToPath(new URL('../fixtures/services/http-server.mjs', import.meta.url));
 

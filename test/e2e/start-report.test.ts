@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { makeSandbox } from '../helpers/sandbox.js';
-import { occupiedPort, startDaemon } from '../helpers/kit.js';
+import { startDaemon } from '../helpers/kit.js';
+import { occupiedPort } from '../helpers/ports.js';
 
 const HTTP_SERVER = fileURLToPath(new URL('../fixtures/services/http-server.mjs', import.meta.url));
 

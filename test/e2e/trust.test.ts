@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { bootId, inspectProcess, processStartTime } from '../../src/kit/process/process-info.js';
 import type { InstancePaths } from '../../src/kit/state/paths.js';
-import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { cliPath } from '../helpers/cli.js';
 
 const STRANGER_UID = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -159,7 +160,7 @@ test('a relative TEND_STATE_DIR is refused before anything is made', async (t) =
 });
 
 function shell(box: Sandbox, cwd: string, args: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = `mkdir -p "${cwd}" && cd "${cwd}" && rmdir "${cwd}" && exec "${process.execPath}" "${CLI}" ${args}`;
+  const script = `mkdir -p "${cwd}" && cd "${cwd}" && rmdir "${cwd}" && exec "${process.execPath}" "${cliPath()}" ${args}`;
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', script], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

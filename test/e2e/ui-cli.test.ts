@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { until } from '../helpers/wait.js';
+import { cliPath } from '../helpers/cli.js';
 
 const CONFIG = 'services:\n  idle:\n    command: ["node", "-e", "setInterval(() => {}, 1e9)"]\n';
 
@@ -73,7 +74,7 @@ test('tend ui opens the URL with xdg-open when there is a display; --no-open doe
 });
 
 test('the dashboard is not on the status path: the CLI entry and what it imports statically hold none of it', () => {
-  const dist = dirname(CLI);
+  const dist = dirname(cliPath());
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;

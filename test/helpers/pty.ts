@@ -1,4 +1,14 @@
+// Real terminals (python3's pty module), never a mocked stream: a relay that
+// runs a command on a pty, and the scripted terminals in test/fixtures/pty
+// (close the terminal once the output matches; press Ctrl-C once or twice).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** `hangup.py READY TIMEOUT CMD...`: closes the terminal once the output matches READY; prints one JSON line. */
+export const PTY_HANGUP = fileURLToPath(new URL('../fixtures/pty/hangup.py', import.meta.url));
+
+/** `ctrl-c.py READY AFTER_FIRST COUNT TIMEOUT_S -- CMD...`: presses Ctrl-C once or twice; prints one JSON line. */
+export const PTY_CTRL_C = fileURLToPath(new URL('../fixtures/pty/ctrl-c.py', import.meta.url));
 
 // Runs argv on a real pty (python3's pty module); relays its output to
 // stdout, prints the child's pid on stderr first, exits with its exit code.
@@ -49,4 +59,54 @@ export function spawnOnPty(argv: string[], options: { cwd: string; env: NodeJS.P
   });
   pid.catch(() => {});
   return { relay, output: () => out, pid };
+}
+
+/** Runs `argv` on a pty to its end; resolves with what the terminal showed and the exit code. */
+export function runOnPty(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; track: (pid: number) => void }): Promise<{ output: string; code: number | null }> {
+  const run = spawnOnPty(argv, options);
+  return new Promise((resolve, reject) => {
+    run.relay.once('error', reject);
+    run.relay.once('close', (code) => resolve({ output: run.output(), code }));
+  });
+}
+
+/** Where a scripted terminal runs, and how its processes are tracked. */
+export interface PtyScriptTarget {
+  projectDir: string;
+  env: NodeJS.ProcessEnv;
+  track: (pid: number) => void;
+}
+
+/**
+ * Runs one of the scripted terminals (PTY_HANGUP, PTY_CTRL_C) on `argv` and
+ * resolves with the JSON line it prints. `leftRunning(result)` says whether
+ * the command outlived the script: only then is its pid tracked (once python
+ * has reaped it, the number may be anyone's).
+ */
+export function runPtyScript<T extends { pid: number }>(
+  target: PtyScriptTarget,
+  script: string,
+  scriptArgs: string[],
+  argv: string[],
+  leftRunning: (result: T) => boolean,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [script, ...scriptArgs, ...argv], { cwd: target.projectDir, env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) target.track(child.pid);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('close', () => {
+      let result: T;
+      try {
+        result = JSON.parse(out.trim().split('\n').pop()!) as T;
+      } catch {
+        return reject(new Error(`${script} printed ${JSON.stringify(out)} ${err ? `(stderr: ${err.slice(0, 500)})` : '(is python3 installed?)'}`));
+      }
+      if (leftRunning(result) && result.pid) target.track(result.pid);
+      resolve(result);
+    });
+  });
 }

@@ -1,164 +1,181 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+// A sandbox: one temp state root and project dir for a test, a chaos case or
+// a benchmark, the CLI run in it as a user would, and a teardown that kills
+// by pid whatever it started (see tracker.ts), runs its own cleanups, and
+// removes the dirs. Only processes tied to it are touched: the ones it
+// spawned and those whose environment names its unique state root; pids read
+// from state files (which a test may plant) are never trusted.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { instancePaths, type InstancePaths } from '../../src/kit/state/paths.js';
-import { inspectProcess, readProcStat } from '../../src/kit/process/process-info.js';
+import { envPrefix, instancePaths, type InstancePaths } from '../../src/kit/state/paths.js';
+import { runCli, spawnCli, type CliOptions, type CliResult } from './cli.js';
+import { sandboxDaemons, sandboxProcesses } from './proc-scan.js';
+import { ProcessTracker } from './tracker.js';
 
-/** The built CLI, run as a user would (TEND_TEST_CLI: another build of it). */
-export const CLI = process.env.TEND_TEST_CLI ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+/** Per-run overrides of a CLI run in a sandbox. */
+export type SandboxCliOptions = Partial<Pick<CliOptions, 'cwd' | 'cli' | 'nodeArgs' | 'timeoutMs' | 'isolate'>> & { env?: NodeJS.ProcessEnv };
 
-/** Result of one CLI run. */
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
+/** Options of createSandbox. */
+export interface SandboxOptions {
+  /** The tool under test (names its `<NAME>_STATE_DIR`). Default `tend`. */
+  tool?: string;
+  /** Prefix of the temp dir's name. Default `tend-test-`. */
+  prefix?: string;
+  /** The project dir's name (it names the instance dir). Default `project`. */
+  projectName?: string;
+  /** Files to write under the project dir. */
+  files?: Record<string, string>;
+  /** The CLI every run uses (default cliPath()). */
+  cli?: string;
+  /** Default deadline of `cli()`. Default 60 s. */
+  cliTimeoutMs?: number;
 }
 
-/** A temp state root and project dir for one test, torn down by pid. */
+/** A temp state root and project dir, and what runs in them. */
 export interface Sandbox {
   root: string;
   stateDir: string;
   projectDir: string;
+  /** The environment every CLI run gets (`<NAME>_STATE_DIR` set; may be changed). */
   env: NodeJS.ProcessEnv;
+  tracker: ProcessTracker;
+  /** The instance's files, as the kit lays them out. */
   paths: () => InstancePaths;
-  /** Runs `tend ARGS` to completion. */
-  cli: (args: string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }) => Promise<CliResult>;
-  /** Spawns `tend ARGS` and returns the process (tracked, killed in teardown). */
-  spawnCli: (args: string[], options?: { env?: NodeJS.ProcessEnv }) => ChildProcess;
-  /** Writes a file under the project dir. */
+  /** The instance dir. */
+  readonly instanceDir: string;
+  /** A file in the instance dir. */
+  file: (name: string) => string;
+  /** daemon.json, parsed; null when missing or not JSON. */
+  metadata: () => Record<string, any> | null;
+  /** Files left in the instance dir, the daemon log excepted. */
+  leftovers: () => string[];
+  /** Runs `tend ARGS` to completion; a run past its deadline is SIGKILLed and says `timedOut`. */
+  cli: (args: string[], options?: SandboxCliOptions) => Promise<CliResult>;
+  /** Spawns `tend ARGS` (tracked). */
+  spawnCli: (args: string[], options?: SandboxCliOptions) => ChildProcess;
+  /** Spawns any helper process (tracked). */
+  spawnHelper: (cmd: string, args: string[], options?: SpawnOptions) => ChildProcess;
+  /** Writes a file under the project dir; returns its path. */
   write: (rel: string, text: string) => string;
-  /** Registers a pid this test started, to be killed in teardown. */
+  /** Records a pid this sandbox started, to be killed in teardown. */
   track: (pid: number) => void;
+  /** Live daemons of this sandbox (by environment and daemon mode). */
+  daemons: () => number[];
+  /** Every live process of this sandbox: CLIs, daemons, services. */
+  processes: () => number[];
+  /** Runs `fn` in teardown, after the processes are gone (last registered first). */
+  onDispose: (fn: () => void | Promise<void>) => void;
+  /** Kills what the sandbox started, runs its cleanups, removes its dirs; returns what it had to kill. */
+  dispose: () => Promise<string[]>;
 }
 
-/**
- * Makes a sandbox and registers its teardown on `t`: every process the test
- * started (tracked pids, the daemon and the services recorded in this
- * sandbox's own state dir) is killed by pid, then the dirs are removed.
- */
-export function makeSandbox(t: TestContext, files: Record<string, string> = {}): Sandbox {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'tend-test-')));
+// The environment of the machine, minus what would point a run elsewhere or
+// change what it does (a fault hook, a debugging option).
+const DROPPED_ENV = ['_DIR', '_TEST_FAULT', '_GRAPHQL_INTROSPECTION'];
+
+/** Makes a sandbox; the caller disposes of it. */
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), options.prefix ?? 'tend-test-')));
   const stateDir = join(root, 'state');
-  const projectDir = join(root, 'project');
+  const projectDir = join(root, options.projectName ?? 'project');
   mkdirSync(projectDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, TEND_STATE_DIR: stateDir, NO_COLOR: '1' };
-  delete env.TEND_DIR;
-  delete env.XDG_STATE_HOME;
-  const tracked = new Set<number>();
+  const stateVar = `${envPrefix(options.tool ?? 'tend')}_STATE_DIR`;
+  const env: NodeJS.ProcessEnv = { ...process.env, [stateVar]: stateDir, NO_COLOR: '1' };
+  for (const k of DROPPED_ENV) delete env[envPrefix(options.tool ?? 'tend') + k];
+  for (const k of ['XDG_STATE_HOME', 'NODE_OPTIONS']) delete env[k];
+  const tracker = new ProcessTracker();
+  const cleanups: (() => void | Promise<void>)[] = [];
+  // A case may point the state dir elsewhere (a symlink to it): scan for both.
+  const stateDirs = () => [...new Set([stateDir, box.env[stateVar] ?? stateDir])];
+  const cliOptions = (o: SandboxCliOptions): CliOptions => ({
+    cli: options.cli,
+    timeoutMs: options.cliTimeoutMs,
+    ...o,
+    cwd: o.cwd ?? projectDir,
+    env: { ...box.env, ...o.env },
+    tracker,
+  });
   const box: Sandbox = {
     root,
     stateDir,
     projectDir,
     env,
+    tracker,
     paths: () => instancePaths(stateDir, projectDir),
-    cli: (args, options = {}) => runCli(args, { ...env, ...options.env }, options.cwd ?? projectDir, options.timeoutMs ?? 60_000, tracked),
-    spawnCli: (args, options = {}) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: projectDir, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      if (child.pid) tracked.add(child.pid);
-      return child;
+    get instanceDir() {
+      return box.paths().dir;
     },
+    file: (name) => join(box.instanceDir, name),
+    metadata: () => readJson(box.paths().metadataFile),
+    leftovers: () => {
+      try {
+        return readdirSync(box.instanceDir).filter((f) => f !== 'daemon.log').sort();
+      } catch {
+        return [];
+      }
+    },
+    cli: (args, o = {}) => runCli(args, cliOptions(o)),
+    spawnCli: (args, o = {}) => spawnCli(args, cliOptions(o)),
+    spawnHelper: (cmd, args, o = {}) => tracker.trackChild(spawn(cmd, args, { stdio: 'ignore', ...o }), cmd),
     write: (rel, text) => {
       const file = join(projectDir, rel);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
       return file;
     },
-    track: (pid) => void tracked.add(pid),
+    track: (pid) => tracker.track(pid),
+    daemons: () => stateDirs().flatMap((d) => sandboxDaemons(d, stateVar)),
+    processes: () => stateDirs().flatMap((d) => sandboxProcesses(d, stateVar)),
+    onDispose: (fn) => void cleanups.push(fn),
+    dispose: async () => {
+      const killed = await tracker.killAll({ also: box.processes() });
+      for (const fn of cleanups.reverse()) await fn();
+      removeDir(root);
+      return killed;
+    },
   };
-  for (const [rel, text] of Object.entries(files)) box.write(rel, text);
-  t.after(async () => {
-    await killSandboxProcesses(stateDir, tracked);
-    rmSync(root, { recursive: true, force: true });
-  });
+  for (const [rel, text] of Object.entries(options.files ?? {})) box.write(rel, text);
   return box;
 }
 
-function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number, tracked: Set<number>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid) tracked.add(child.pid);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`tend ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/**
+ * A sandbox for one node:test test, disposed in its teardown. Its `cli`
+ * rejects when a run passes its deadline (a test must not read a killed
+ * run's exit as the command's answer).
+ */
+export function makeSandbox(t: TestContext, files: Record<string, string> = {}, options: SandboxOptions = {}): Sandbox {
+  const box = createSandbox({ ...options, files });
+  t.after(() => box.dispose());
+  const report = box.cli;
+  box.cli = async (args, o) => {
+    const r = await report(args, o);
+    if (r.timedOut) throw new Error(`tend ${args.join(' ')} did not finish in ${o?.timeoutMs ?? 60_000} ms\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    return r;
+  };
+  return box;
 }
 
-/** True when `pid` is gone (a zombie counts as gone). */
-export function isGone(pid: number): boolean {
-  return inspectProcess(pid).kind === 'dead';
-}
-
-/** Waits until `pid` is gone; false on timeout. */
-export async function waitGone(pid: number, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (isGone(pid)) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return isGone(pid);
-}
-
-/** Pids recorded in a sandbox's state dir: daemons (metadata, owner) and services (services.json). */
-export function recordedPids(stateDir: string): { pid: number; group: boolean }[] {
-  const out: { pid: number; group: boolean }[] = [];
-  let dirs: string[] = [];
+/** Runs `fn` in a fresh sandbox and always disposes of it. */
+export async function withSandbox<T>(options: SandboxOptions, fn: (box: Sandbox) => Promise<T>): Promise<T> {
+  const box = createSandbox(options);
   try {
-    dirs = readdirSync(stateDir).map((d) => join(stateDir, d));
-  } catch {
-    return out;
+    return await fn(box);
+  } finally {
+    await box.dispose();
   }
-  for (const dir of dirs) {
-    for (const f of ['daemon.json', 'daemon.owner.json']) {
-      try {
-        const v = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-        if (Number.isSafeInteger(v.pid) && v.pid > 1) out.push({ pid: v.pid, group: false });
-      } catch {
-        // Not there or not JSON.
-      }
-    }
-    try {
-      const v = JSON.parse(readFileSync(join(dir, 'services.json'), 'utf8'));
-      const entries: { pid?: number; pgid?: number }[] = Array.isArray(v) ? v : (v.processes ?? v.services ?? []);
-      for (const e of entries) if (Number.isSafeInteger(e.pgid ?? e.pid)) out.push({ pid: (e.pgid ?? e.pid)!, group: true });
-    } catch {
-      // No services recorded.
-    }
-  }
-  return out;
 }
 
-async function killSandboxProcesses(stateDir: string, tracked: Set<number>): Promise<void> {
-  const victims = [...recordedPids(stateDir), ...[...tracked].map((pid) => ({ pid, group: false }))];
-  for (const { pid, group } of victims) {
-    // Only processes whose session we know: a daemon is its own session leader.
-    const stat = readProcStat(pid);
-    if (stat === null || stat === 'no-proc') continue;
-    try {
-      process.kill(group ? -pid : pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-    if (!group && stat.sid === pid) {
-      try {
-        process.kill(-pid, 'SIGKILL'); // the daemon's session: its services' groups are separate, handled above
-      } catch {
-        // No such group.
-      }
-    }
+// A process killed a moment ago may still be closing a file in the tree.
+function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+}
+
+function readJson(file: string): Record<string, any> | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
   }
-  await Promise.all(victims.map(({ pid }) => waitGone(pid, 5_000)));
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeSandbox } from '../../helpers/sandbox.js';
-import { collectStdout, exitOf, startDaemon, waitFor } from '../../helpers/kit.js';
+import { startDaemon } from '../../helpers/kit.js';
+import { collectStdout, exitOf } from '../../helpers/child.js';
+import { waitFor } from '../../helpers/wait.js';
 
 test('status --watch --json prints live updates from the subscription and ends when the daemon stops', async (t) => {
   const box = makeSandbox(t);

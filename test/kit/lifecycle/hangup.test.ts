@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { CLI, isGone, makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
-import { assertNothingLeft, exitOf, readMetadataFile, waitFor } from '../../helpers/kit.js';
-
-// Shared with the chaos suite (scripts/chaos/terminal.mjs).
-const PTY_HANGUP = fileURLToPath(new URL('../../../scripts/chaos/pty-hangup.py', import.meta.url));
+import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
+import { assertNothingLeft } from '../../helpers/kit.js';
+import { cliPath } from '../../helpers/cli.js';
+import { isGone } from '../../helpers/proc.js';
+import { exitOf } from '../../helpers/child.js';
+import { waitFor } from '../../helpers/wait.js';
+import { PTY_HANGUP, runPtyScript } from '../../helpers/pty.js';
 
 // A service that prints without pause: every write to a closed terminal fails.
 const CHATTY = `services:\n  tick:\n    command: ["${process.execPath}", "-e", "setInterval(() => console.log('tick', Date.now()), 5)"]\n`;
 
-/** What pty-hangup.py reports. */
+/** What test/fixtures/pty/hangup.py reports. */
 interface PtyOutcome {
   pid: number;
   ready: boolean;
@@ -24,26 +24,7 @@ interface PtyOutcome {
 
 /** Runs `tend ARGS` in a real pty, closes the terminal once `ready` matches, and reports how it ended. */
 function runInPtyAndHangUp(box: Sandbox, args: string[], ready: string, timeoutS = 20): Promise<PtyOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [PTY_HANGUP, ready, String(timeoutS), process.execPath, CLI, ...args], {
-      cwd: box.projectDir,
-      env: box.env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (child.pid) box.track(child.pid);
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.on('error', reject);
-    child.on('close', () => {
-      try {
-        const outcome = JSON.parse(out) as PtyOutcome;
-        if (!outcome.exited) box.track(outcome.pid); // once python reaped it, the pid may be anyone's
-        resolve(outcome);
-      } catch {
-        reject(new Error(`pty-hangup.py printed ${JSON.stringify(out)}`));
-      }
-    });
-  });
+  return runPtyScript<PtyOutcome>(box, PTY_HANGUP, [ready, String(timeoutS)], [process.execPath, cliPath(), ...args], (r) => !r.exited);
 }
 
 function servicePids(output: string): number[] {
@@ -70,7 +51,7 @@ test('a detached daemon is not stopped by the terminal that started it closing',
   // `start` itself may die of the hangup; the daemon it started must not.
   const outcome = await runInPtyAndHangUp(box, ['start'], 'started');
   assert.ok(outcome.ready, `start: ${JSON.stringify(outcome)}`);
-  const meta = readMetadataFile(box);
+  const meta = box.metadata();
   assert.ok(meta, 'no daemon.json after start');
   box.track(meta.pid);
   const status = await box.cli(['status', '--json']);
@@ -86,7 +67,7 @@ test('`run | head -1`: the reader leaving stops run cleanly, services and state 
   let stderr = '';
   run.stderr!.on('data', (c) => (stderr += c));
   await new Promise<void>((resolve) => run.stdout!.once('data', () => resolve()));
-  await waitFor(() => readMetadataFile(box)?.pid === run.pid, 20_000, '`run` to write its metadata');
+  await waitFor(() => box.metadata()?.pid === run.pid, 20_000, '`run` to write its metadata');
   const services = servicePids(stderr);
   // What `head -1` does after its line: close the read end of the pipe.
   run.stdout!.destroy();

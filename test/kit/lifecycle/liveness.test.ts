@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { makeSandbox, waitGone, type Sandbox } from '../../helpers/sandbox.js';
-import { assertNothingLeft, daemonPids, readMetadataFile, startDaemon } from '../../helpers/kit.js';
+import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
+import { assertNothingLeft, daemonPids, startDaemon } from '../../helpers/kit.js';
+import { waitGone } from '../../helpers/proc.js';
 
 test('after kill -9 of the daemon, status says stale at once and start recovers quickly', async (t) => {
   const box = makeSandbox(t);
@@ -23,7 +24,7 @@ test('after kill -9 of the daemon, status says stale at once and start recovers 
   assert.ok(took < 5_000, `start after kill -9 took ${took} ms`);
   assert.notEqual(next.pid, first.pid);
   assert.equal(next.alreadyRunning, false);
-  assert.equal(readMetadataFile(box)!.pid, next.pid);
+  assert.equal(box.metadata()!.pid, next.pid);
   assert.deepEqual(daemonPids(box), [next.pid]);
 
   const stop = await box.cli(['stop']);
@@ -87,7 +88,7 @@ for (const [what, text, reason] of CORRUPT) {
     assert.match(s.reason, reason);
 
     const started = await startDaemon(box);
-    assert.equal(readMetadataFile(box)!.pid, started.pid);
+    assert.equal(box.metadata()!.pid, started.pid);
     const after = await box.cli(['status', '--json']);
     assert.equal(after.code, 0, after.stdout + after.stderr);
   });

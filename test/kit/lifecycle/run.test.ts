@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeSandbox } from '../../helpers/sandbox.js';
-import { assertNothingLeft, exitOf, occupiedPort, readMetadataFile, startDaemon, waitFor } from '../../helpers/kit.js';
+import { assertNothingLeft, startDaemon } from '../../helpers/kit.js';
+import { exitOf } from '../../helpers/child.js';
+import { occupiedPort } from '../../helpers/ports.js';
+import { waitFor } from '../../helpers/wait.js';
 
 test('status sees a foreground run (foreground true) and stop ends it with exit 0', async (t) => {
   const box = makeSandbox(t);
@@ -17,7 +20,7 @@ test('status sees a foreground run (foreground true) and stop ends it with exit 
   assert.equal(status.state, 'running');
   assert.equal(status.pid, run.pid);
   assert.equal(status.foreground, true);
-  assert.equal(readMetadataFile(box)!.foreground, true);
+  assert.equal(box.metadata()!.foreground, true);
   // Foreground logs go to the terminal.
   assert.match(stderr, /ready: pid \d+/);
 
@@ -42,7 +45,7 @@ test('run while a daemon is running exits 1 saying already running, and leaves t
 test('Ctrl-C stops a foreground run cleanly with exit 0', async (t) => {
   const box = makeSandbox(t);
   const run = box.spawnCli(['run']);
-  await waitFor(() => readMetadataFile(box)?.pid === run.pid, 20_000, '`run` to write its metadata');
+  await waitFor(() => box.metadata()?.pid === run.pid, 20_000, '`run` to write its metadata');
   run.kill('SIGINT');
   const exit = await exitOf(run, 10_000);
   assert.deepEqual(exit, { code: 0, signal: null });

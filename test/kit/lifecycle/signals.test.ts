@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { isGone, makeSandbox } from '../../helpers/sandbox.js';
-import { assertNothingLeft, daemonPids, startDaemon, waitFor } from '../../helpers/kit.js';
+import { makeSandbox } from '../../helpers/sandbox.js';
+import { assertNothingLeft, daemonPids, startDaemon } from '../../helpers/kit.js';
+import { isGone } from '../../helpers/proc.js';
+import { waitFor } from '../../helpers/wait.js';
 
 test('SIGHUP makes the daemon reload, not stop', async (t) => {
   const box = makeSandbox(t);

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { makeSandbox } from '../../helpers/sandbox.js';
-import { assertNothingLeft, daemonPids, exitOf, occupiedPort, readMetadataFile, startDaemon, waitFor } from '../../helpers/kit.js';
+import { assertNothingLeft, daemonPids, startDaemon } from '../../helpers/kit.js';
+import { exitOf } from '../../helpers/child.js';
+import { occupiedPort } from '../../helpers/ports.js';
+import { waitFor } from '../../helpers/wait.js';
 
 // Makes only the detached daemon (the process with the private marker) exit 3 before anything else runs.
 const EXIT_IN_DAEMON = fileURLToPath(new URL('../../fixtures/kit/exit-in-daemon.mjs', import.meta.url));
@@ -14,7 +17,7 @@ test('start exits 0 once the daemon is ready and prints its pid, endpoint and lo
   const box = makeSandbox(t);
   const r = await box.cli(['start']);
   assert.equal(r.code, 0, r.stderr);
-  const meta = readMetadataFile(box);
+  const meta = box.metadata();
   assert.ok(meta, 'daemon.json is written');
   assert.match(r.stdout, new RegExp(`\\(pid ${meta.pid}\\)`));
   assert.ok(r.stdout.includes(meta.endpoint), r.stdout);
@@ -28,7 +31,7 @@ test('status --json of a started daemon says running with the CONTRACT fields', 
   const r = await box.cli(['status', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
-  const meta = readMetadataFile(box)!;
+  const meta = box.metadata()!;
   assert.equal(s.state, 'running');
   assert.equal(s.pid, started.pid);
   assert.equal(s.pid, meta.pid);
@@ -57,7 +60,7 @@ test('the instance dir is <basename>-<8 hex of sha256(realpath)>, 0700, with dae
   // Reached through the real path, it is the same daemon.
   const r = await box.cli(['status', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).pid, readMetadataFile(box)!.pid);
+  assert.equal(JSON.parse(r.stdout).pid, box.metadata()!.pid);
 });
 
 test('a second start says already running and names the same pid', async (t) => {
@@ -158,7 +161,7 @@ test('six racing starts leave exactly one daemon, and all six exit 0 naming its 
   const [pid] = pids;
   await waitFor(() => daemonPids(box).length === 1, 10_000, 'the losing daemons to exit');
   assert.deepEqual(daemonPids(box), [pid]);
-  assert.equal(readMetadataFile(box)!.pid, pid);
+  assert.equal(box.metadata()!.pid, pid);
 });
 
 test('Ctrl-C while start waits stops the daemon it spawned and leaves nothing behind', async (t) => {

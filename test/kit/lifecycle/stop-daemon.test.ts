@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import { isGone, makeSandbox, waitGone, type Sandbox } from '../../helpers/sandbox.js';
-import { assertNothingLeft, freePort, startDaemon, startTimeOf } from '../../helpers/kit.js';
+import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
+import { assertNothingLeft, startDaemon, startTimeOf } from '../../helpers/kit.js';
+import { isGone, waitGone } from '../../helpers/proc.js';
+import { freePort } from '../../helpers/ports.js';
 
 test('stop ends the daemon with SIGTERM, waits until it is gone and leaves nothing', async (t) => {
   const box = makeSandbox(t);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeSandbox } from '../../helpers/sandbox.js';
-import { collectStdout, exitOf, readMetadataFile, startDaemon, waitFor } from '../../helpers/kit.js';
+import { startDaemon } from '../../helpers/kit.js';
+import { collectStdout, exitOf } from '../../helpers/child.js';
+import { waitFor } from '../../helpers/wait.js';
 
 test('logs -f keeps following across a restart and shows the new daemon ready line', async (t) => {
   const box = makeSandbox(t);
@@ -15,7 +17,7 @@ test('logs -f keeps following across a restart and shows the new daemon ready li
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const second = JSON.parse(r.stdout);
   assert.notEqual(second.pid, first.pid);
-  assert.equal(readMetadataFile(box)!.pid, second.pid);
+  assert.equal(box.metadata()!.pid, second.pid);
 
   await waitFor(() => out.text().includes(`ready: pid ${second.pid}`), 15_000, "the new daemon's ready line in the same follow");
   assert.match(out.text(), /stopping: received SIGTERM/);

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
-import { postGraphql, readMetadataFile, startDaemon, waitFor } from '../../helpers/kit.js';
+import { startDaemon } from '../../helpers/kit.js';
+import { postGraphql } from '../../helpers/raw-http.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const QUERY = '{ status { pid instanceId } }';
 
 async function running(box: Sandbox): Promise<{ endpoint: string; token: string; host: string; pid: number }> {
   await startDaemon(box);
-  const meta = readMetadataFile(box)!;
+  const meta = box.metadata()!;
   return { endpoint: meta.endpoint, token: meta.token, host: new URL(meta.endpoint).host, pid: meta.pid };
 }
 

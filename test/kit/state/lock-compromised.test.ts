@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { test } from 'node:test';
-import { makeSandbox, waitGone } from '../../helpers/sandbox.js';
+import { makeSandbox } from '../../helpers/sandbox.js';
 import { startDaemon } from '../../helpers/kit.js';
+import { waitGone } from '../../helpers/proc.js';
 
 test('a daemon whose lock is removed from under it logs it and shuts down cleanly', async (t) => {
   const box = makeSandbox(t);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { makeSandbox, waitGone } from '../../helpers/sandbox.js';
+import { makeSandbox } from '../../helpers/sandbox.js';
 import { startDaemon } from '../../helpers/kit.js';
+import { waitGone } from '../../helpers/proc.js';
 
 test('status and logs create nothing where no daemon ever ran', async (t) => {
   const box = makeSandbox(t);

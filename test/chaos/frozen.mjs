@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checks } from './case.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { describe, jsonPid, withRun } from './run.mjs';
+import { describeResult as describe, jsonPid } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 // [argv, exit code wanted]: 4 (not answering) for service commands, 1 for start (its CONTRACT code).
 const ASKS = [

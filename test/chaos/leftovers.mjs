@@ -4,15 +4,15 @@
 // of them lives; a second Ctrl-C in `run` escalates and still cleans up; a
 // slow but healthy shutdown (a service ignoring SIGTERM, 1,000 services, a
 // deep dependency chain) succeeds with plain `stop`.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checks } from './case.mjs';
-import { alive, sleep, waitGone } from './proc.mjs';
-import { cliPath, describe, jsonPid, withRun } from './run.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alive, waitGone } from '../helpers/proc.ts';
+import { cliPath, describeResult as describe, jsonPid } from '../helpers/cli.ts';
+import { PTY_CTRL_C, runPtyScript } from '../helpers/pty.ts';
+import { withRun } from './run.mjs';
 
-const PTY = fileURLToPath(new URL('./pty-ctrlc.py', import.meta.url));
 const GROUP = 'Leftovers and slow stops';
 
 /** A service with a grandchild (the shell's `sleep`). */
@@ -240,27 +240,6 @@ export const deepChain = {
 export const leftoverCases = [killedThenStop, forceStopped, killedMidStop, startGivesUp, runTwoInterrupts, stubbornService, manyServices, deepChain];
 
 function ptyCtrlC(run, args, { ready, afterFirst, count, timeoutS }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [PTY, ready, afterFirst, String(count), String(timeoutS), '--', process.execPath, cliPath(), ...args], {
-      cwd: run.projectDir,
-      env: run.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    run.tracked.add(child.pid);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', () => {
-      run.tracked.delete(child.pid);
-      try {
-        const res = JSON.parse(out.trim().split('\n').pop());
-        if (res.timedOut && res.pid) run.tracked.add(res.pid); // killed by pid in teardown
-        resolve(res);
-      } catch {
-        reject(new Error(`pty helper: ${err || out}`));
-      }
-    });
-  });
+  const argv = [process.execPath, cliPath(), ...args];
+  return runPtyScript(run, PTY_CTRL_C, [ready, afterFirst, String(count), String(timeoutS), '--'], argv, (res) => res.timedOut);
 }

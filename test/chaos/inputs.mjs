@@ -8,7 +8,8 @@ import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { checks } from './case.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { cliPath, describe, hasStackTrace, withRun } from './run.mjs';
+import { cliPath, describeResult as describe, hasStackTrace } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 const YAML = 'services:\n  web:\n    command: sleep 300\n    env_file: .env\n';
 

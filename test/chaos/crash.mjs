@@ -3,7 +3,8 @@
 // (exit 1, why), leave nothing behind, and the next `start` must recover.
 import { checks } from './case.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { describe, hasStackTrace, withRun } from './run.mjs';
+import { describeResult as describe, hasStackTrace } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 /** Every fault step daemon-main knows. */
 export const FAULT_STEPS = ['before-lock', 'after-lock', 'after-bind', 'after-metadata', 'before-ready', 'mid-drain'];

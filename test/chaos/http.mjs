@@ -4,10 +4,12 @@
 // or a crash; the daemon still answers afterwards and its RSS stays bounded.
 import { readFileSync } from 'node:fs';
 import { checks } from './case.mjs';
-import { endpointOf, get, jsonBody, post } from './http-client.mjs';
+import { rawGet as get, jsonBody, rawPost as post } from '../helpers/raw-http.ts';
+import { endpointOf } from './run.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { alive, rssBytes } from './proc.mjs';
-import { describe, withRun } from './run.mjs';
+import { alive, rssBytes } from '../helpers/proc.ts';
+import { describeResult as describe } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 const STATUS_QUERY = { query: '{ status { pid } }' };
 const mb = (b) => (b === null ? '?' : Math.round(b / 1e6));

@@ -1,4 +1,4 @@
-// Types of the chaos suite (plain ESM JS, so it runs from dist without tsx),
+// Types of the chaos suite (plain ESM JS on the TypeScript harness, run through tsx),
 // for the node:test files under test/chaos.
 
 /** Sizes of a run: `ci` (npm test), `short` (npm run chaos in CI), `long` (release). */

@@ -6,8 +6,10 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checks, stats } from './case.mjs';
 import { settleDaemons, watchDaemons } from './monitor.mjs';
-import { alive, procStartTime, sleep, waitGone } from './proc.mjs';
-import { describe, jsonPid, withRun } from './run.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alive, procStartTime, waitGone } from '../helpers/proc.ts';
+import { describeResult as describe, jsonPid } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 /** proper-lockfile stale time the kit uses (LOCK_STALE_MS in src/kit/state/lock.ts). */
 const LOCK_STALE_MS = 10_000;

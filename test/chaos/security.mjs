@@ -5,12 +5,15 @@
 import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checks } from './case.mjs';
-import { endpointOf, get, jsonBody, post, rawRequest } from './http-client.mjs';
+import { rawGet as get, jsonBody, rawPost as post, rawRequest } from '../helpers/raw-http.ts';
+import { endpointOf } from './run.mjs';
 import { refused, rejected } from './http.mjs';
 import { spawnStranger } from './metadata.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { alive, sleep } from './proc.mjs';
-import { describe, hasStackTrace, withRun } from './run.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alive } from '../helpers/proc.ts';
+import { describeResult as describe, hasStackTrace } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 const Q = { query: '{ status { pid } }' };
 const ok = (res) => res.status === 200 && Boolean(jsonBody(res)?.data);

@@ -5,10 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checks, stats } from './case.mjs';
-import { endpointOf, jsonBody, post } from './http-client.mjs';
+import { jsonBody, rawPost as post } from '../helpers/raw-http.ts';
+import { endpointOf } from './run.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { fdCount, rssBytes, sleep } from './proc.mjs';
-import { describe, withRun } from './run.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fdCount, rssBytes } from '../helpers/proc.ts';
+import { describeResult as describe } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 /**
  * What "flat" means. Open fds: at most +2 between the first and last tenth of

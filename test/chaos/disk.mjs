@@ -7,8 +7,10 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, sta
 import { join } from 'node:path';
 import { checks } from './case.mjs';
 import { settleDaemons, watchDaemons } from './monitor.mjs';
-import { alive, cpuTicks, rssBytes, sleep, waitGone } from './proc.mjs';
-import { describe, hasStackTrace, withRun } from './run.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alive, cpuTicks, rssBytes, waitGone } from '../helpers/proc.ts';
+import { describeResult as describe, hasStackTrace } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 /** Mounts a tmpfs as the run's state root; returns a skip reason when mounts are impossible here. */
 function mountState(run, size) {

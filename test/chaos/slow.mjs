@@ -3,10 +3,13 @@
 // daemon keeps answering throughout and closes the slow ones on its own.
 import { connect } from 'node:net';
 import { checks, stats } from './case.mjs';
-import { endpointOf, post } from './http-client.mjs';
+import { rawPost as post } from '../helpers/raw-http.ts';
+import { endpointOf } from './run.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { fdCount, sleep } from './proc.mjs';
-import { describe, withRun } from './run.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fdCount } from '../helpers/proc.ts';
+import { describeResult as describe } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 /** Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default). */
 const HEADERS_DEADLINE_S = 45;

@@ -4,8 +4,9 @@
 // command exits with a documented code, nothing left after the final stop.
 import { checks, rng, stats } from './case.mjs';
 import { settleDaemons, watchDaemons } from './monitor.mjs';
-import { alive, waitGone } from './proc.mjs';
-import { describe, DOCUMENTED_EXITS, hasStackTrace, jsonPid, withRun } from './run.mjs';
+import { alive, waitGone } from '../helpers/proc.ts';
+import { describeResult as describe, hasStackTrace, jsonPid } from '../helpers/cli.ts';
+import { DOCUMENTED_EXITS, withRun } from './run.mjs';
 
 /** `rounds` × 8 concurrent `start --json`; odd rounds race on a SIGKILLed daemon's state. */
 export const concurrentStarts = {

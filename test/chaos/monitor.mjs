@@ -1,29 +1,12 @@
 // Watching a run's daemons over time: how many processes are in daemon mode
 // and how many of them serve a listener, sampled while a storm runs.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { alive, listeningPids, sleep } from './proc.mjs';
+import { listeningPids, recordedPids } from '../helpers/proc-scan.ts';
+import { pollUntil } from '../../src/kit/poll.ts';
+import { alive } from '../helpers/proc.ts';
 
 /** Live pids named as a daemon by the run's state files (daemon.json, daemon.owner.json). */
 export function recordedDaemons(run) {
-  const pids = new Set();
-  let dirs = [];
-  try {
-    dirs = readdirSync(run.stateDir);
-  } catch {
-    return [];
-  }
-  for (const d of dirs) {
-    for (const f of ['daemon.json', 'daemon.owner.json']) {
-      try {
-        const pid = JSON.parse(readFileSync(join(run.stateDir, d, f), 'utf8')).pid;
-        if (Number.isSafeInteger(pid) && pid > 1 && alive(pid)) pids.add(pid);
-      } catch {
-        // Missing or mid-rename.
-      }
-    }
-  }
-  return [...pids];
+  return [...new Set(recordedPids(run.stateDir).filter((r) => !r.group && alive(r.pid)).map((r) => r.pid))];
 }
 
 /**
@@ -55,11 +38,7 @@ export function watchDaemons(run, intervalMs = 50) {
 
 /** Waits until the run has `count` daemon processes (losers of a race exit on their own); returns the last list. */
 export async function settleDaemons(run, count, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
   let pids = run.daemons();
-  while (pids.length !== count && Date.now() < deadline) {
-    await sleep(25);
-    pids = run.daemons();
-  }
+  await pollUntil(() => (pids = run.daemons()).length === count || null, { timeoutMs, intervalMs: 25 });
   return pids;
 }

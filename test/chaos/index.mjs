@@ -17,7 +17,7 @@ import { leftoverCases } from './leftovers.mjs';
 
 export { profile, runCase, stats } from './case.mjs';
 export { KNOWN } from './known.mjs';
-export { cliPath } from './run.mjs';
+export { cliPath } from '../helpers/cli.ts';
 
 const notInCi = (c) => ({ ...c, ci: false });
 // npm test keeps to a minute: a representative few of the bad daemon.json variants.

@@ -9,8 +9,10 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { checks } from './case.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { alive, procStartTime, sleep } from './proc.mjs';
-import { describe, hasStackTrace, jsonPid, withRun } from './run.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alive, procStartTime } from '../helpers/proc.ts';
+import { describeResult as describe, hasStackTrace, jsonPid } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 const TRAPPED = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
 

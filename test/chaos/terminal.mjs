@@ -3,14 +3,13 @@
 // EPIPE). Wanted: run stops cleanly, its services are gone, its state is
 // removed, and the daemon log stays small (no handler writes to the stream
 // that failed, in a loop or otherwise).
-import { spawn } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { checks } from './case.mjs';
-import { alive, waitGone } from './proc.mjs';
-import { cliPath, withRun } from './run.mjs';
+import { alive, waitGone } from '../helpers/proc.ts';
+import { cliPath } from '../helpers/cli.ts';
+import { PTY_HANGUP, runPtyScript } from '../helpers/pty.ts';
+import { withRun } from './run.mjs';
 
-const PTY_HANGUP = fileURLToPath(new URL('./pty-hangup.py', import.meta.url));
 const CHATTY = `services:\n  tick:\n    command: ["${process.execPath}", "-e", "setInterval(() => console.log('tick', Date.now()), 5)"]\n`;
 
 function servicePids(text) {
@@ -35,18 +34,12 @@ export const hangupRun = {
     withRun('hangup', async (run) => {
       const c = checks();
       writeFileSync(`${run.projectDir}/tend.yaml`, CHATTY);
-      const py = spawn('python3', [PTY_HANGUP, 'tick \\d+', '20', process.execPath, cliPath(), 'run'], { cwd: run.projectDir, env: run.env, stdio: ['ignore', 'pipe', 'ignore'] });
-      run.tracked.add(py.pid);
-      let out = '';
-      py.stdout.on('data', (d) => (out += d));
-      await new Promise((resolve) => py.on('close', resolve));
       let r;
       try {
-        r = JSON.parse(out);
-      } catch {
-        return { figures: '', failures: [`pty-hangup.py: ${out || 'no output (is python3 installed?)'}`] };
+        r = await runPtyScript(run, PTY_HANGUP, ['tick \\d+', '20'], [process.execPath, cliPath(), 'run'], (res) => !res.exited);
+      } catch (err) {
+        return { figures: '', failures: [String(err.message)] };
       }
-      if (!r.exited) run.tracked.add(r.pid); // reaped by python when it exited: the pid may be anyone's by now
       c.expect(r.ready, 'run never printed a line');
       c.expect(r.exited, `run still alive 20 s after its terminal closed (pid ${r.pid}: ${alive(r.pid) ? 'alive' : 'gone'})`);
       c.expect(r.exited && r.signal === 'SIGHUP', `run ended with ${JSON.stringify({ code: r.code, signal: r.signal })} (want: dead of SIGHUP once clean)`);
