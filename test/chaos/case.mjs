@@ -1,5 +1,7 @@
 // What a chaos case is, how it is run, and how its outcome is named.
 import { KNOWN } from './known.mjs';
+import { describeResult } from '../helpers/cli.ts';
+import { withRun } from './run.mjs';
 
 /** Sizes per profile: `ci` (npm test, fast), `short` (npm run chaos in CI, < 3 min), `long` (release). */
 export function profile(name) {
@@ -20,6 +22,56 @@ export function checks() {
       return Boolean(ok);
     },
   };
+}
+
+/**
+ * A case that runs `body(run, p, c)` in its own sandbox (`sandbox` names its
+ * temp dir; `run` as run.mjs makes it), `c` being the case's checks(). The
+ * body resolves to `{ figures, notes?, skipped? }`; the failures are c's
+ * unless it returns its own.
+ */
+export function chaosCase({ sandbox, ...meta }, body) {
+  return {
+    ...meta,
+    run: (p) =>
+      withRun(sandbox, async (run) => {
+        const c = checks();
+        try {
+          const out = await body(run, p, c);
+          return { ...out, failures: out?.failures ?? c.failures };
+        } catch (err) {
+          if (err instanceof Skip) return { skipped: err.message, failures: [] };
+          throw err;
+        }
+      }),
+  };
+}
+
+/**
+ * A case run once per row of `rows`, each in a fresh sandbox:
+ * `body(run, row, c, p)` returns that row's figure; the case's figures are
+ * the rows', joined by `joiner` (default '; ').
+ */
+export function tableCase({ sandbox, joiner = '; ', ...meta }, rows, body) {
+  return {
+    ...meta,
+    run: async (p) => {
+      const c = checks();
+      const out = [];
+      for (const row of rows) out.push(await withRun(sandbox, (run) => body(run, row, c, p)));
+      return { figures: out.filter(Boolean).join(joiner), failures: c.failures };
+    },
+  };
+}
+
+/** Thrown by a case that cannot inject its fault here (e.g. no tmpfs without root): the case is skipped, with why. */
+export class Skip extends Error {}
+
+/** Runs `tend start ARGS` and records a failure unless it exits 0; returns the result. */
+export async function expectStart(run, c, args = []) {
+  const up = await run.cli(['start', ...args]);
+  c.expect(up.code === 0, `start: ${describeResult(up)}`);
+  return up;
 }
 
 /**

@@ -6,7 +6,7 @@
 // deep dependency chain) succeeds with plain `stop`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks } from './case.mjs';
+import { chaosCase } from './case.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, waitGone } from '../helpers/proc.ts';
 import { cliPath, describeResult as describe, jsonPid } from '../helpers/cli.ts';
@@ -57,184 +57,128 @@ function expectClean(run, c, what) {
 }
 
 /** kill -9 of the daemon, then `stop`: the services it left are stopped and named. */
-export const killedThenStop = {
-  id: 'leftovers.kill9-then-stop',
-  group: GROUP,
-  title: 'kill -9 of the daemon, then stop',
-  run: (p) =>
-    withRun('kill9-stop', async (run) => {
-      const c = checks();
-      const n = p.pick({ ci: 10, short: 30, long: 30 });
-      const { pid } = await upWithServices(run, c, sleepers(n));
-      await sleep(200); // the shells fork their sleeps
-      const before = serviceProcesses(run);
-      process.kill(pid, 'SIGKILL');
-      await waitGone(pid);
-      const stop = await run.cli(['stop']);
-      const left = await settled(serviceProcesses(run), 1_000);
-      c.expect(stop.code === 0, `stop: ${describe(stop)}`);
-      c.expect(left.length === 0, `${left.length} service processes left running after stop: ${left.slice(0, 10)}`);
-      c.expect(/stopped \d+ service process/.test(stop.stdout) && stop.stdout.includes('svc0'), `stop does not say what it stopped: ${stop.stdout.trim()}`);
-      expectClean(run, c, 'after stop');
-      const status = await run.cli(['status']);
-      c.expect(status.code === 3, `status: ${describe(status)} (want 3)`);
-      return { figures: `${before.length} service processes of ${n} services; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
-    }),
-};
+export const killedThenStop = chaosCase({ id: 'leftovers.kill9-then-stop', group: GROUP, title: 'kill -9 of the daemon, then stop', sandbox: 'kill9-stop' }, async (run, p, c) => {
+  const n = p.pick({ ci: 10, short: 30, long: 30 });
+  const { pid } = await upWithServices(run, c, sleepers(n));
+  await sleep(200); // the shells fork their sleeps
+  const before = serviceProcesses(run);
+  process.kill(pid, 'SIGKILL');
+  await waitGone(pid);
+  const stop = await run.cli(['stop']);
+  const left = await settled(serviceProcesses(run), 1_000);
+  c.expect(stop.code === 0, `stop: ${describe(stop)}`);
+  c.expect(left.length === 0, `${left.length} service processes left running after stop: ${left.slice(0, 10)}`);
+  c.expect(/stopped \d+ service process/.test(stop.stdout) && stop.stdout.includes('svc0'), `stop does not say what it stopped: ${stop.stdout.trim()}`);
+  expectClean(run, c, 'after stop');
+  const status = await run.cli(['status']);
+  c.expect(status.code === 3, `status: ${describe(status)} (want 3)`);
+  return { figures: `${before.length} service processes of ${n} services; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
+});
 
 /** A SIGSTOPped daemon, `stop --force`: the daemon is killed, and so are its services. */
-export const forceStopped = {
-  id: 'leftovers.force-sigstopped',
-  group: GROUP,
-  title: 'stop --force of a SIGSTOPped daemon',
-  run: () =>
-    withRun('force-stopped', async (run) => {
-      const c = checks();
-      const { pid } = await upWithServices(run, c, sleepers(5));
-      await sleep(200);
-      const before = serviceProcesses(run);
-      process.kill(pid, 'SIGSTOP');
-      const stop = await run.cli(['stop', '--timeout', '1', '--force']);
-      const left = await settled(serviceProcesses(run), 1_000);
-      c.expect(stop.code === 0, `stop --force: ${describe(stop)}`);
-      c.expect(!alive(pid), `daemon ${pid} still alive`);
-      c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
-      c.expect(/stopped \d+ service process/.test(stop.stdout), `stop does not say it stopped the services: ${stop.stdout.trim()}`);
-      expectClean(run, c, 'after stop --force');
-      return { figures: `${before.length} service processes; stop --force exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
-    }),
-};
+export const forceStopped = chaosCase({ id: 'leftovers.force-sigstopped', group: GROUP, title: 'stop --force of a SIGSTOPped daemon', sandbox: 'force-stopped' }, async (run, _p, c) => {
+  const { pid } = await upWithServices(run, c, sleepers(5));
+  await sleep(200);
+  const before = serviceProcesses(run);
+  process.kill(pid, 'SIGSTOP');
+  const stop = await run.cli(['stop', '--timeout', '1', '--force']);
+  const left = await settled(serviceProcesses(run), 1_000);
+  c.expect(stop.code === 0, `stop --force: ${describe(stop)}`);
+  c.expect(!alive(pid), `daemon ${pid} still alive`);
+  c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
+  c.expect(/stopped \d+ service process/.test(stop.stdout), `stop does not say it stopped the services: ${stop.stdout.trim()}`);
+  expectClean(run, c, 'after stop --force');
+  return { figures: `${before.length} service processes; stop --force exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
+});
 
 /** The daemon is SIGKILLed 0.5 s into `stop` (it is waiting on a service that ignores SIGTERM). */
-export const killedMidStop = {
-  id: 'leftovers.killed-mid-stop',
-  group: GROUP,
-  title: 'daemon SIGKILLed 0.5 s into stop',
-  run: () =>
-    withRun('mid-stop', async (run) => {
-      const c = checks();
-      const { pid } = await upWithServices(run, c, { stubborn: STUBBORN, ...sleepers(3) });
-      await sleep(200);
-      const stopping = run.cli(['stop']);
-      await sleep(500);
-      process.kill(pid, 'SIGKILL');
-      const stop = await stopping;
-      const leftAtReturn = serviceProcesses(run);
-      c.expect(stop.code === 0, `stop: ${describe(stop)}`);
-      c.expect(!(/stopped/.test(stop.stdout) && leftAtReturn.length > 0), `stop said "${stop.stdout.trim()}" with ${leftAtReturn.length} service processes alive`);
-      c.expect(leftAtReturn.length === 0, `${leftAtReturn.length} service processes left running: ${leftAtReturn}`);
-      expectClean(run, c, 'after stop');
-      return { figures: `stop exit ${stop.code} in ${stop.ms} ms: "${stop.stdout.trim().split('\n')[0]}"; left running ${leftAtReturn.length}`, failures: c.failures };
-    }),
-};
+export const killedMidStop = chaosCase({ id: 'leftovers.killed-mid-stop', group: GROUP, title: 'daemon SIGKILLed 0.5 s into stop', sandbox: 'mid-stop' }, async (run, _p, c) => {
+  const { pid } = await upWithServices(run, c, { stubborn: STUBBORN, ...sleepers(3) });
+  await sleep(200);
+  const stopping = run.cli(['stop']);
+  await sleep(500);
+  process.kill(pid, 'SIGKILL');
+  const stop = await stopping;
+  const leftAtReturn = serviceProcesses(run);
+  c.expect(stop.code === 0, `stop: ${describe(stop)}`);
+  c.expect(!(/stopped/.test(stop.stdout) && leftAtReturn.length > 0), `stop said "${stop.stdout.trim()}" with ${leftAtReturn.length} service processes alive`);
+  c.expect(leftAtReturn.length === 0, `${leftAtReturn.length} service processes left running: ${leftAtReturn}`);
+  expectClean(run, c, 'after stop');
+  return { figures: `stop exit ${stop.code} in ${stop.ms} ms: "${stop.stdout.trim().split('\n')[0]}"; left running ${leftAtReturn.length}`, failures: c.failures };
+});
 
 /** `start --wait-timeout` gives up (the daemon never says ready) while a service ignores SIGTERM: nothing is left. */
-export const startGivesUp = {
-  id: 'leftovers.start-gives-up',
-  group: GROUP,
-  title: 'start --wait-timeout gives up with a service ignoring SIGTERM',
-  run: () =>
-    withRun('start-gives-up', async (run) => {
-      const c = checks();
-      writeServices(run, { stubborn: STUBBORN, ...sleepers(2) });
-      // The services are up; the daemon never says ready (a test fault), so start gives up on it.
-      const start = await run.cli(['start', '--wait-timeout', '1.5'], { timeoutMs: 60_000, env: { TEND_TEST_FAULT: 'hang-before-ready' } });
-      const left = await settled(serviceProcesses(run), 1_000);
-      c.expect(start.code === 1, `start: ${describe(start)} (want 1: never ready)`);
-      c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
-      expectClean(run, c, 'after the failed start');
-      const status = await run.cli(['status']);
-      c.expect(status.code === 3, `status: ${describe(status)} (want 3)`);
-      return { figures: `start exit ${start.code} in ${start.ms} ms; left running ${left.length}`, failures: c.failures };
-    }),
-};
+export const startGivesUp = chaosCase({ id: 'leftovers.start-gives-up', group: GROUP, title: 'start --wait-timeout gives up with a service ignoring SIGTERM', sandbox: 'start-gives-up' }, async (run, _p, c) => {
+  writeServices(run, { stubborn: STUBBORN, ...sleepers(2) });
+  // The services are up; the daemon never says ready (a test fault), so start gives up on it.
+  const start = await run.cli(['start', '--wait-timeout', '1.5'], { timeoutMs: 60_000, env: { TEND_TEST_FAULT: 'hang-before-ready' } });
+  const left = await settled(serviceProcesses(run), 1_000);
+  c.expect(start.code === 1, `start: ${describe(start)} (want 1: never ready)`);
+  c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
+  expectClean(run, c, 'after the failed start');
+  const status = await run.cli(['status']);
+  c.expect(status.code === 3, `status: ${describe(status)} (want 3)`);
+  return { figures: `start exit ${start.code} in ${start.ms} ms; left running ${left.length}`, failures: c.failures };
+});
 
 /** `tend run` in a pty, Ctrl-C twice while a service ignores SIGTERM: escalates, leaves nothing. */
-export const runTwoInterrupts = {
-  id: 'leftovers.run-two-ctrl-c',
-  group: GROUP,
-  title: 'run in a terminal, Ctrl-C twice',
-  run: () =>
-    withRun('run-ctrlc', async (run) => {
-      const c = checks();
-      writeServices(run, { stubborn: STUBBORN, ...sleepers(2) });
-      const started = Date.now();
-      const res = await ptyCtrlC(run, ['run'], { ready: 'stubborn \\| stubborn up', afterFirst: 'stopping', count: 2, timeoutS: 30 });
-      const ms = Date.now() - started;
-      const left = await settled(serviceProcesses(run), 1_000);
-      c.expect(!res.timedOut, `run did not exit after the second Ctrl-C: ${res.output.slice(-400)}`);
-      c.expect(res.exit === 0 || res.exit === 130, `run exit ${res.exit} signal ${res.signal} (want 0 or 130): ${res.output.slice(-400)}`);
-      c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
-      expectClean(run, c, 'after run');
-      const status = await run.cli(['status']);
-      c.expect(status.code === 3, `status: ${describe(status)} (want 3, no stale state)`);
-      return { figures: `run exit ${res.exit} after ${res.ctrlC} Ctrl-C (${ms} ms in all); left running ${left.length}; status ${status.code}`, failures: c.failures };
-    }),
-};
+export const runTwoInterrupts = chaosCase({ id: 'leftovers.run-two-ctrl-c', group: GROUP, title: 'run in a terminal, Ctrl-C twice', sandbox: 'run-ctrlc' }, async (run, _p, c) => {
+  writeServices(run, { stubborn: STUBBORN, ...sleepers(2) });
+  const started = Date.now();
+  const res = await ptyCtrlC(run, ['run'], { ready: 'stubborn \\| stubborn up', afterFirst: 'stopping', count: 2, timeoutS: 30 });
+  const ms = Date.now() - started;
+  const left = await settled(serviceProcesses(run), 1_000);
+  c.expect(!res.timedOut, `run did not exit after the second Ctrl-C: ${res.output.slice(-400)}`);
+  c.expect(res.exit === 0 || res.exit === 130, `run exit ${res.exit} signal ${res.signal} (want 0 or 130): ${res.output.slice(-400)}`);
+  c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
+  expectClean(run, c, 'after run');
+  const status = await run.cli(['status']);
+  c.expect(status.code === 3, `status: ${describe(status)} (want 3, no stale state)`);
+  return { figures: `run exit ${res.exit} after ${res.ctrlC} Ctrl-C (${ms} ms in all); left running ${left.length}; status ${status.code}`, failures: c.failures };
+});
 
 /** A service ignoring SIGTERM with the default stop_timeout (10 s): plain stop and restart succeed. */
-export const stubbornService = {
-  id: 'stop.stubborn-service',
-  group: GROUP,
-  title: 'a service ignores SIGTERM (default stop_timeout 10s): stop, restart',
-  run: () =>
-    withRun('stubborn', async (run) => {
-      const c = checks();
-      await upWithServices(run, c, { stubborn: STUBBORN });
-      const restart = await run.cli(['restart', '--json'], { timeoutMs: 120_000 });
-      c.expect(restart.code === 0, `restart: ${describe(restart)}`);
-      const status = await run.cli(['status', '--json']);
-      const services = status.code === 0 ? JSON.parse(status.stdout).services ?? [] : [];
-      c.expect(status.code === 0 && services.some((s) => s.name === 'stubborn' && s.state === 'running'), `after restart: ${describe(status)} ${status.stdout.slice(0, 300)}`);
-      const stop = await run.cli(['stop'], { timeoutMs: 120_000 });
-      const left = await settled(serviceProcesses(run), 1_000);
-      c.expect(stop.code === 0, `stop: ${describe(stop)}`);
-      c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
-      expectClean(run, c, 'after stop');
-      return { figures: `restart exit ${restart.code} in ${restart.ms} ms; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
-    }),
-};
+export const stubbornService = chaosCase({ id: 'stop.stubborn-service', group: GROUP, title: 'a service ignores SIGTERM (default stop_timeout 10s): stop, restart', sandbox: 'stubborn' }, async (run, _p, c) => {
+  await upWithServices(run, c, { stubborn: STUBBORN });
+  const restart = await run.cli(['restart', '--json'], { timeoutMs: 120_000 });
+  c.expect(restart.code === 0, `restart: ${describe(restart)}`);
+  const status = await run.cli(['status', '--json']);
+  const services = status.code === 0 ? JSON.parse(status.stdout).services ?? [] : [];
+  c.expect(status.code === 0 && services.some((s) => s.name === 'stubborn' && s.state === 'running'), `after restart: ${describe(status)} ${status.stdout.slice(0, 300)}`);
+  const stop = await run.cli(['stop'], { timeoutMs: 120_000 });
+  const left = await settled(serviceProcesses(run), 1_000);
+  c.expect(stop.code === 0, `stop: ${describe(stop)}`);
+  c.expect(left.length === 0, `${left.length} service processes left running: ${left}`);
+  expectClean(run, c, 'after stop');
+  return { figures: `restart exit ${restart.code} in ${restart.ms} ms; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
+});
 
 /** Many services: start --wait, then a plain stop. */
-export const manyServices = {
-  id: 'stop.many-services',
-  group: GROUP,
-  title: 'stop of many services',
-  run: (p) =>
-    withRun('many', async (run) => {
-      const c = checks();
-      const n = p.pick({ ci: 300, short: 1000, long: 2000 });
-      const services = Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { command: 'sleep 1000' }]));
-      const { up } = await upWithServices(run, c, services, ['--wait-timeout', '300']);
-      const before = serviceProcesses(run).length;
-      const stop = await run.cli(['stop'], { timeoutMs: 600_000 });
-      const left = await settled(serviceProcesses(run), 1_000);
-      c.expect(stop.code === 0, `stop: ${describe(stop)}`);
-      c.expect(left.length === 0, `${left.length} service processes left running`);
-      expectClean(run, c, 'after stop');
-      return { figures: `${n} services (${before} processes): start --wait ${up.ms} ms; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
-    }),
-};
+export const manyServices = chaosCase({ id: 'stop.many-services', group: GROUP, title: 'stop of many services', sandbox: 'many' }, async (run, p, c) => {
+  const n = p.pick({ ci: 300, short: 1000, long: 2000 });
+  const services = Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { command: 'sleep 1000' }]));
+  const { up } = await upWithServices(run, c, services, ['--wait-timeout', '300']);
+  const before = serviceProcesses(run).length;
+  const stop = await run.cli(['stop'], { timeoutMs: 600_000 });
+  const left = await settled(serviceProcesses(run), 1_000);
+  c.expect(stop.code === 0, `stop: ${describe(stop)}`);
+  c.expect(left.length === 0, `${left.length} service processes left running`);
+  expectClean(run, c, 'after stop');
+  return { figures: `${n} services (${before} processes): start --wait ${up.ms} ms; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
+});
 
 /** A deep dependency chain stops one level after the other: plain stop must wait for it. */
-export const deepChain = {
-  id: 'stop.deep-chain',
-  group: GROUP,
-  title: 'stop of a deep dependency chain',
-  run: (p) =>
-    withRun('chain', async (run) => {
-      const c = checks();
-      const n = p.pick({ ci: 50, short: 200, long: 500 });
-      const services = Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${i}`, { command: 'sleep 1000', ...(i ? { dependsOn: `c${i - 1}` } : {}) }]));
-      const { up } = await upWithServices(run, c, services, ['--wait-timeout', '300']);
-      const stop = await run.cli(['stop'], { timeoutMs: 600_000 });
-      const left = await settled(serviceProcesses(run), 1_000);
-      c.expect(stop.code === 0, `stop: ${describe(stop)}`);
-      c.expect(left.length === 0, `${left.length} service processes left running`);
-      expectClean(run, c, 'after stop');
-      return { figures: `chain of ${n}: start --wait ${up.ms} ms; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
-    }),
-};
+export const deepChain = chaosCase({ id: 'stop.deep-chain', group: GROUP, title: 'stop of a deep dependency chain', sandbox: 'chain' }, async (run, p, c) => {
+  const n = p.pick({ ci: 50, short: 200, long: 500 });
+  const services = Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${i}`, { command: 'sleep 1000', ...(i ? { dependsOn: `c${i - 1}` } : {}) }]));
+  const { up } = await upWithServices(run, c, services, ['--wait-timeout', '300']);
+  const stop = await run.cli(['stop'], { timeoutMs: 600_000 });
+  const left = await settled(serviceProcesses(run), 1_000);
+  c.expect(stop.code === 0, `stop: ${describe(stop)}`);
+  c.expect(left.length === 0, `${left.length} service processes left running`);
+  expectClean(run, c, 'after stop');
+  return { figures: `chain of ${n}: start --wait ${up.ms} ms; stop exit ${stop.code} in ${stop.ms} ms; left running ${left.length}`, failures: c.failures };
+});
 
 /** The cases of this file, in table order. */
 export const leftoverCases = [killedThenStop, forceStopped, killedMidStop, startGivesUp, runTwoInterrupts, stubbornService, manyServices, deepChain];

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks } from './case.mjs';
+import { chaosCase, checks, expectStart } from './case.mjs';
 import { settleDaemons } from './monitor.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, procStartTime } from '../helpers/proc.ts';
@@ -26,6 +26,15 @@ export async function spawnStranger(run) {
     pid: child.pid,
     startTime: procStartTime(child.pid),
     signals: () => (existsSync(marker) ? readFileSync(marker, 'utf8').trim().split('\n') : []),
+  };
+}
+
+/** A plant: a stranger, and daemon.json (with a lock dir) naming it with `fields(stranger)`. */
+function strangerInMetadata(fields) {
+  return async (run) => {
+    const s = await spawnStranger(run);
+    writeJson(run, metadataFor(run, fields(s)), true);
+    return s;
   };
 }
 
@@ -63,31 +72,19 @@ const VARIANTS = [
   {
     id: 'stranger-reused',
     name: 'stranger pid, reused (start time differs)',
-    plant: async (run) => {
-      const s = await spawnStranger(run);
-      writeJson(run, metadataFor(run, { pid: s.pid, processStartTime: String(Number(s.startTime) - 5) }), true);
-      return s;
-    },
+    plant: strangerInMetadata((s) => ({ pid: s.pid, processStartTime: String(Number(s.startTime) - 5) })),
     status: [1],
   },
   {
     id: 'stranger-no-start-time',
     name: 'stranger pid, no start time recorded',
-    plant: async (run) => {
-      const s = await spawnStranger(run);
-      writeJson(run, metadataFor(run, { pid: s.pid, processStartTime: null }), true);
-      return s;
-    },
+    plant: strangerInMetadata((s) => ({ pid: s.pid, processStartTime: null })),
     status: [1, 4],
   },
   {
     id: 'stranger-start-time-matches',
     name: 'stranger pid, start time matching (forged / after a reboot)',
-    plant: async (run) => {
-      const s = await spawnStranger(run);
-      writeJson(run, metadataFor(run, { pid: s.pid, processStartTime: s.startTime }), true);
-      return s;
-    },
+    plant: strangerInMetadata((s) => ({ pid: s.pid, processStartTime: s.startTime })),
     status: [1, 4],
   },
   {
@@ -161,27 +158,19 @@ export const metadataCases = VARIANTS.map((v) => ({
 }));
 
 /** Garbage written over a live daemon's metadata: `stop` still finds and stops it by its owner record. */
-export const garbageOverLive = {
-  id: 'bad-state.garbage-over-live',
-  group: 'Bad daemon.json',
-  title: "daemon.json: random bytes over a live daemon's file",
-  run: () =>
-    withRun('meta-live', async (run) => {
-      const c = checks();
-      const up = await run.cli(['start', '--json']);
-      const pid = jsonPid(up);
-      writeFileSync(run.file('daemon.json'), randomBytes(512));
-      const status = await run.cli(['status']);
-      c.expect(status.code === 4, `status: ${describe(status)} (want 4, unknown)`);
-      const stop = await run.cli(['stop']);
-      c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `stop: ${describe(stop)}; daemons ${run.daemons()}`);
-      const start = await run.cli(['start']);
-      c.expect(start.code === 0, `start: ${describe(start)}`);
-      const end = await run.cli(['stop']);
-      c.expect(end.code === 0 && run.leftovers().length === 0, `final ${describe(end)}; left ${run.leftovers()}`);
-      return { figures: `status ${status.code}; stop ${stop.code} (pid ${pid} ${alive(pid) ? 'STILL ALIVE' : 'gone'}); start ${start.code}`, failures: c.failures };
-    }),
-};
+export const garbageOverLive = chaosCase({ id: 'bad-state.garbage-over-live', group: 'Bad daemon.json', title: "daemon.json: random bytes over a live daemon's file", sandbox: 'meta-live' }, async (run, _p, c) => {
+  const up = await run.cli(['start', '--json']);
+  const pid = jsonPid(up);
+  writeFileSync(run.file('daemon.json'), randomBytes(512));
+  const status = await run.cli(['status']);
+  c.expect(status.code === 4, `status: ${describe(status)} (want 4, unknown)`);
+  const stop = await run.cli(['stop']);
+  c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `stop: ${describe(stop)}; daemons ${run.daemons()}`);
+  const start = await expectStart(run, c);
+  const end = await run.cli(['stop']);
+  c.expect(end.code === 0 && run.leftovers().length === 0, `final ${describe(end)}; left ${run.leftovers()}`);
+  return { figures: `status ${status.code}; stop ${stop.code} (pid ${pid} ${alive(pid) ? 'STILL ALIVE' : 'gone'}); start ${start.code}`, failures: c.failures };
+});
 
 function firstLine(text) {
   return (text.trim().split('\n')[0] ?? '').replace(/\/tmp\/tend-chaos-[^/ ]+/g, '<tmp>').slice(0, 110);

@@ -4,7 +4,7 @@
 // another user never trusted by any reader.
 import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks } from './case.mjs';
+import { chaosCase, expectStart, tableCase } from './case.mjs';
 import { rawGet as get, jsonBody, rawPost as post, rawRequest } from '../helpers/raw-http.ts';
 import { endpointOf } from './run.mjs';
 import { refused, rejected } from './http.mjs';
@@ -13,14 +13,12 @@ import { settleDaemons } from './monitor.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive } from '../helpers/proc.ts';
 import { describeResult as describe, hasStackTrace } from '../helpers/cli.ts';
-import { withRun } from './run.mjs';
 
 const Q = { query: '{ status { pid } }' };
 const ok = (res) => res.status === 200 && Boolean(jsonBody(res)?.data);
 
 async function started(run, c) {
-  const up = await run.cli(['start']);
-  c.expect(up.code === 0, `start: ${describe(up)}`);
+  const up = await expectStart(run, c);
   return endpointOf(run);
 }
 
@@ -41,117 +39,89 @@ async function expectAll(c, list) {
 }
 
 /** Right, wrong (same length), wrong length, missing, empty, and token-in-URL. Comparison: sha256 digests + timingSafeEqual (src/kit/server/guard.ts). */
-export const tokenCheck = {
-  id: 'sec.token',
-  group: 'Security',
-  title: 'bearer token: wrong (same length), other length, missing → 401',
-  run: () =>
-    withRun('token', async (run) => {
-      const c = checks();
-      const ep = await started(run, c);
-      const flip = ep.token.slice(0, -1) + (ep.token.endsWith('A') ? 'B' : 'A');
-      const figures = await expectAll(c, [
-        ['right', () => post(ep, Q), ok],
-        ['same length, last char differs', () => post(ep, Q, { Authorization: `Bearer ${flip}` }), (r) => r.status === 401],
-        ['prefix', () => post(ep, Q, { Authorization: `Bearer ${ep.token.slice(0, 10)}` }), (r) => r.status === 401],
-        ['token + 1 char', () => post(ep, Q, { Authorization: `Bearer ${ep.token}x` }), (r) => r.status === 401],
-        ['missing', () => post(ep, Q, { Authorization: null }), (r) => r.status === 401],
-        ['"Bearer "', () => post(ep, Q, { Authorization: 'Bearer ' }), (r) => r.status === 401],
-        ['Basic', () => post(ep, Q, { Authorization: `Basic ${Buffer.from(`x:${ep.token}`).toString('base64')}` }), (r) => r.status === 401],
-        ['in the URL', () => get(ep, '{ status { pid } }', { Authorization: null }), (r) => r.status === 401],
-      ]);
-      await finish(run, c);
-      return { figures, failures: c.failures };
-    }),
-};
+export const tokenCheck = chaosCase({ id: 'sec.token', group: 'Security', title: 'bearer token: wrong (same length), other length, missing → 401', sandbox: 'token' }, async (run, _p, c) => {
+  const ep = await started(run, c);
+  const flip = ep.token.slice(0, -1) + (ep.token.endsWith('A') ? 'B' : 'A');
+  const figures = await expectAll(c, [
+    ['right', () => post(ep, Q), ok],
+    ['same length, last char differs', () => post(ep, Q, { Authorization: `Bearer ${flip}` }), (r) => r.status === 401],
+    ['prefix', () => post(ep, Q, { Authorization: `Bearer ${ep.token.slice(0, 10)}` }), (r) => r.status === 401],
+    ['token + 1 char', () => post(ep, Q, { Authorization: `Bearer ${ep.token}x` }), (r) => r.status === 401],
+    ['missing', () => post(ep, Q, { Authorization: null }), (r) => r.status === 401],
+    ['"Bearer "', () => post(ep, Q, { Authorization: 'Bearer ' }), (r) => r.status === 401],
+    ['Basic', () => post(ep, Q, { Authorization: `Basic ${Buffer.from(`x:${ep.token}`).toString('base64')}` }), (r) => r.status === 401],
+    ['in the URL', () => get(ep, '{ status { pid } }', { Authorization: null }), (r) => r.status === 401],
+  ]);
+  await finish(run, c);
+  return { figures, failures: c.failures };
+});
 
 /** Every output and file a user or another process can read, searched for the tokens of the run. */
-export const tokenSecrecy = {
-  id: 'sec.token-not-leaked',
-  group: 'Security',
-  title: 'token never in command output, logs, cmdline or environ',
-  run: () =>
-    withRun('secrecy', async (run) => {
-      const c = checks();
-      const tokens = new Set();
-      const texts = [];
-      const grab = (res) => texts.push(`${res.args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
-      const note = () => tokens.add(endpointOf(run).token);
-      for (const args of [['start'], ['start', '--json'], ['status'], ['status', '--json'], ['ps'], ['ps', '--json']]) {
-        grab(await run.cli(args));
-        note();
-      }
-      const ep = endpointOf(run);
-      await post(ep, Q, { Authorization: 'Bearer wrong' });
-      process.kill(ep.pid, 'SIGUSR1');
-      process.kill(ep.pid, 'SIGHUP');
-      await sleep(300);
-      texts.push(readFileSync(`/proc/${ep.pid}/cmdline`, 'latin1'), readFileSync(`/proc/${ep.pid}/environ`, 'latin1'));
-      grab(await run.cli(['restart', '--json']));
-      note();
-      for (const args of [['status', '--json'], ['logs', '-n', '1000'], ['stop', '--json'], ['status']]) grab(await run.cli(args));
-      texts.push(readFileSync(run.file('daemon.log'), 'utf8'));
-      const hay = texts.join('\n');
-      const leaked = [...tokens].filter((t) => hay.includes(t));
-      c.expect(tokens.size >= 2, `expected two daemon tokens (before and after restart), saw ${tokens.size}`);
-      c.expect(leaked.length === 0, `a token appears in output or logs: ${leaked.map((t) => hay.slice(Math.max(0, hay.indexOf(t) - 80), hay.indexOf(t)).replace(/\s+/g, ' ')).join(' | ')}`);
-      await finish(run, c);
-      return { figures: `${tokens.size} tokens searched in ${texts.length} outputs/files (${Math.round(hay.length / 1024)} KiB): ${leaked.length} found`, failures: c.failures };
-    }),
-};
+export const tokenSecrecy = chaosCase({ id: 'sec.token-not-leaked', group: 'Security', title: 'token never in command output, logs, cmdline or environ', sandbox: 'secrecy' }, async (run, _p, c) => {
+  const tokens = new Set();
+  const texts = [];
+  const grab = (res) => texts.push(`${res.args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
+  const note = () => tokens.add(endpointOf(run).token);
+  for (const args of [['start'], ['start', '--json'], ['status'], ['status', '--json'], ['ps'], ['ps', '--json']]) {
+    grab(await run.cli(args));
+    note();
+  }
+  const ep = endpointOf(run);
+  await post(ep, Q, { Authorization: 'Bearer wrong' });
+  process.kill(ep.pid, 'SIGUSR1');
+  process.kill(ep.pid, 'SIGHUP');
+  await sleep(300);
+  texts.push(readFileSync(`/proc/${ep.pid}/cmdline`, 'latin1'), readFileSync(`/proc/${ep.pid}/environ`, 'latin1'));
+  grab(await run.cli(['restart', '--json']));
+  note();
+  for (const args of [['status', '--json'], ['logs', '-n', '1000'], ['stop', '--json'], ['status']]) grab(await run.cli(args));
+  texts.push(readFileSync(run.file('daemon.log'), 'utf8'));
+  const hay = texts.join('\n');
+  const leaked = [...tokens].filter((t) => hay.includes(t));
+  c.expect(tokens.size >= 2, `expected two daemon tokens (before and after restart), saw ${tokens.size}`);
+  c.expect(leaked.length === 0, `a token appears in output or logs: ${leaked.map((t) => hay.slice(Math.max(0, hay.indexOf(t) - 80), hay.indexOf(t)).replace(/\s+/g, ' ')).join(' | ')}`);
+  await finish(run, c);
+  return { figures: `${tokens.size} tokens searched in ${texts.length} outputs/files (${Math.round(hay.length / 1024)} KiB): ${leaked.length} found`, failures: c.failures };
+});
 
 /** DNS-rebinding and CSRF guard. */
-export const hostOrigin = {
-  id: 'sec.host-origin',
-  group: 'Security',
-  title: 'Host and Origin guard (DNS rebinding, CSRF)',
-  run: () =>
-    withRun('host', async (run) => {
-      const c = checks();
-      const ep = await started(run, c);
-      const is403 = (r) => r.status === 403 || r.status === 400;
-      const figures = await expectAll(c, [
-        ['Host evil.example', () => post(ep, Q, { Host: `evil.example:${ep.port}` }), is403],
-        ['Host 127.0.0.1.nip.io', () => post(ep, Q, { Host: `127.0.0.1.nip.io:${ep.port}` }), is403],
-        ['Host other port', () => post(ep, Q, { Host: `127.0.0.1:${ep.port === 1 ? 2 : ep.port - 1}` }), is403],
-        ['Host without port', () => post(ep, Q, { Host: '127.0.0.1' }), is403],
-        ['no Host (HTTP/1.0)', () => rawRequest(ep.port, `POST /graphql HTTP/1.0\r\nAuthorization: Bearer ${ep.token}\r\nContent-Type: application/json\r\nContent-Length: ${JSON.stringify(Q).length}`, JSON.stringify(Q)), is403],
-        ['Origin evil', () => post(ep, Q, { Origin: 'http://evil.example' }), is403],
-        ['Origin null', () => post(ep, Q, { Origin: 'null' }), is403],
-        ['Origin same host', () => post(ep, Q, { Origin: `http://127.0.0.1:${ep.port}` }), is403],
-        ['Host localhost', () => post(ep, Q, { Host: `localhost:${ep.port}` }), ok],
-        ['Host LOCALHOST', () => post(ep, Q, { Host: `LOCALHOST:${ep.port}` }), ok],
-      ]);
-      await finish(run, c);
-      return { figures, failures: c.failures };
-    }),
-};
+export const hostOrigin = chaosCase({ id: 'sec.host-origin', group: 'Security', title: 'Host and Origin guard (DNS rebinding, CSRF)', sandbox: 'host' }, async (run, _p, c) => {
+  const ep = await started(run, c);
+  const is403 = (r) => r.status === 403 || r.status === 400;
+  const figures = await expectAll(c, [
+    ['Host evil.example', () => post(ep, Q, { Host: `evil.example:${ep.port}` }), is403],
+    ['Host 127.0.0.1.nip.io', () => post(ep, Q, { Host: `127.0.0.1.nip.io:${ep.port}` }), is403],
+    ['Host other port', () => post(ep, Q, { Host: `127.0.0.1:${ep.port === 1 ? 2 : ep.port - 1}` }), is403],
+    ['Host without port', () => post(ep, Q, { Host: '127.0.0.1' }), is403],
+    ['no Host (HTTP/1.0)', () => rawRequest(ep.port, `POST /graphql HTTP/1.0\r\nAuthorization: Bearer ${ep.token}\r\nContent-Type: application/json\r\nContent-Length: ${JSON.stringify(Q).length}`, JSON.stringify(Q)), is403],
+    ['Origin evil', () => post(ep, Q, { Origin: 'http://evil.example' }), is403],
+    ['Origin null', () => post(ep, Q, { Origin: 'null' }), is403],
+    ['Origin same host', () => post(ep, Q, { Origin: `http://127.0.0.1:${ep.port}` }), is403],
+    ['Host localhost', () => post(ep, Q, { Host: `localhost:${ep.port}` }), ok],
+    ['Host LOCALHOST', () => post(ep, Q, { Host: `LOCALHOST:${ep.port}` }), ok],
+  ]);
+  await finish(run, c);
+  return { figures, failures: c.failures };
+});
 
 /** Introspection is refused unless TEND_GRAPHQL_INTROSPECTION=1. */
-export const introspection = {
-  id: 'sec.introspection',
-  group: 'Security',
-  title: 'introspection off by default (on with TEND_GRAPHQL_INTROSPECTION=1)',
-  run: () =>
-    withRun('intro', async (run) => {
-      const c = checks();
-      let ep = await started(run, c);
-      const figures = await expectAll(c, [
-        ['__schema', () => post(ep, { query: '{ __schema { types { name } } }' }), rejected],
-        ['__type', () => post(ep, { query: '{ __type(name: "Query") { name fields { name } } }' }), rejected],
-        ['__schema via alias+fragment', () => post(ep, { query: '{ ...F } fragment F on Query { s: __schema { queryType { name } } }' }), rejected],
-        ['__typename', () => post(ep, { query: '{ __typename }' }), ok],
-      ]);
-      await finish(run, c);
-      const up = await run.cli(['start'], { env: { TEND_GRAPHQL_INTROSPECTION: '1' } });
-      c.expect(up.code === 0, `start with introspection: ${describe(up)}`);
-      ep = endpointOf(run);
-      const on = await post(ep, { query: '{ __schema { queryType { name } } }' });
-      c.expect(ok(on), `with TEND_GRAPHQL_INTROSPECTION=1 __schema is still refused: ${on.status}`);
-      await finish(run, c);
-      return { figures: `${figures}; with the switch: __schema→${on.status}`, failures: c.failures };
-    }),
-};
+export const introspection = chaosCase({ id: 'sec.introspection', group: 'Security', title: 'introspection off by default (on with TEND_GRAPHQL_INTROSPECTION=1)', sandbox: 'intro' }, async (run, _p, c) => {
+  let ep = await started(run, c);
+  const figures = await expectAll(c, [
+    ['__schema', () => post(ep, { query: '{ __schema { types { name } } }' }), rejected],
+    ['__type', () => post(ep, { query: '{ __type(name: "Query") { name fields { name } } }' }), rejected],
+    ['__schema via alias+fragment', () => post(ep, { query: '{ ...F } fragment F on Query { s: __schema { queryType { name } } }' }), rejected],
+    ['__typename', () => post(ep, { query: '{ __typename }' }), ok],
+  ]);
+  await finish(run, c);
+  const up = await run.cli(['start'], { env: { TEND_GRAPHQL_INTROSPECTION: '1' } });
+  c.expect(up.code === 0, `start with introspection: ${describe(up)}`);
+  ep = endpointOf(run);
+  const on = await post(ep, { query: '{ __schema { queryType { name } } }' });
+  c.expect(ok(on), `with TEND_GRAPHQL_INTROSPECTION=1 __schema is still refused: ${on.status}`);
+  await finish(run, c);
+  return { figures: `${figures}; with the switch: __schema→${on.status}`, failures: c.failures };
+});
 
 const UNSAFE = [
   ['root 0777', (run) => chmodSync(run.stateDir, 0o777), /chmod go-w/],
@@ -168,103 +138,74 @@ const UNSAFE = [
 ];
 
 /** State dirs another user could plant files in: refused before anything runs, with the fix in the message. */
-export const unsafeDirs = {
-  id: 'sec.unsafe-state-dir',
-  group: 'Security',
-  title: 'state dir group/world-writable, foreign-owned or a symlink → refused with the fix',
-  run: () => {
-    const results = [];
-    const c = checks();
-    return UNSAFE.reduce(
-      (prev, [name, make, fix]) =>
-        prev.then(() =>
-          withRun('unsafe', async (run) => {
-            mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
-            chmodSync(run.stateDir, 0o700);
-            make(run);
-            const before = readdirSync(run.instanceDir).length;
-            const start = await run.cli(['start']);
-            const good = start.code === 1 && fix.test(start.stderr) && !hasStackTrace(start.stderr);
-            c.expect(good, `${name}: ${describe(start)}`);
-            c.expect((await settleDaemons(run, 0, 2_000)).length === 0, `${name}: a daemon runs`);
-            c.expect(readdirSync(run.instanceDir).length === before, `${name}: files were created: ${readdirSync(run.instanceDir)}`);
-            results.push(`${name}→${start.code}`);
-          }),
-        ),
-      Promise.resolve(),
-    ).then(() => ({ figures: results.join(', '), failures: c.failures }));
+export const unsafeDirs = tableCase(
+  { id: 'sec.unsafe-state-dir', group: 'Security', title: 'state dir group/world-writable, foreign-owned or a symlink → refused with the fix', sandbox: 'unsafe', joiner: ', ' },
+  UNSAFE,
+  async (run, [name, make, fix], c) => {
+    mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
+    chmodSync(run.stateDir, 0o700);
+    make(run);
+    const before = readdirSync(run.instanceDir).length;
+    const start = await run.cli(['start']);
+    const good = start.code === 1 && fix.test(start.stderr) && !hasStackTrace(start.stderr);
+    c.expect(good, `${name}: ${describe(start)}`);
+    c.expect((await settleDaemons(run, 0, 2_000)).length === 0, `${name}: a daemon runs`);
+    c.expect(readdirSync(run.instanceDir).length === before, `${name}: files were created: ${readdirSync(run.instanceDir)}`);
+    return `${name}→${start.code}`;
   },
-};
+);
 
 /** Modes of what tend creates, with umask 000. */
-export const fileModes = {
-  id: 'sec.file-modes',
-  group: 'Security',
-  title: 'with umask 000: instance dir and daemon.lock 0700, daemon.json/log/owner 0600',
-  run: () =>
-    withRun('modes', async (run) => {
-      const c = checks();
-      const old = process.umask(0);
-      let up;
-      try {
-        up = run.cli(['start']); // the child inherits the umask at spawn
-      } finally {
-        process.umask(old);
-      }
-      c.expect((await up).code === 0, 'start');
-      const modes = {};
-      const want = { '.': 0o700, 'daemon.json': 0o600, 'daemon.log': 0o600, 'daemon.owner.json': 0o600, 'daemon.lock': 0o700 };
-      for (const [f, m] of Object.entries(want)) {
-        const mode = statSync(join(run.instanceDir, f)).mode & 0o777;
-        modes[f] = mode.toString(8);
-        c.expect(mode === m, `${f} has mode ${mode.toString(8)}, want ${m.toString(8)}`);
-      }
-      await finish(run, c);
-      return { figures: Object.entries(modes).map(([f, m]) => `${f} ${m}`).join(', '), failures: c.failures };
-    }),
-};
+export const fileModes = chaosCase({ id: 'sec.file-modes', group: 'Security', title: 'with umask 000: instance dir and daemon.lock 0700, daemon.json/log/owner 0600', sandbox: 'modes' }, async (run, _p, c) => {
+  const old = process.umask(0);
+  let up;
+  try {
+    up = run.cli(['start']); // the child inherits the umask at spawn
+  } finally {
+    process.umask(old);
+  }
+  c.expect((await up).code === 0, 'start');
+  const modes = {};
+  const want = { '.': 0o700, 'daemon.json': 0o600, 'daemon.log': 0o600, 'daemon.owner.json': 0o600, 'daemon.lock': 0o700 };
+  for (const [f, m] of Object.entries(want)) {
+    const mode = statSync(join(run.instanceDir, f)).mode & 0o777;
+    modes[f] = mode.toString(8);
+    c.expect(mode === m, `${f} has mode ${mode.toString(8)}, want ${m.toString(8)}`);
+  }
+  await finish(run, c);
+  return { figures: Object.entries(modes).map(([f, m]) => `${f} ${m}`).join(', '), failures: c.failures };
+});
 
 const PLANTS = ['daemon.json', 'daemon.owner.json', 'daemon.log', 'daemon.lock', 'start.lock'];
 
 /** A symlink planted at each name tend writes: the target must be untouched. */
-export const plantedSymlinks = {
-  id: 'sec.planted-symlinks',
-  group: 'Security',
-  title: 'symlink planted at daemon.json, owner, log, lock, guard → not followed',
-  run: () => {
-    const c = checks();
-    const out = [];
-    return PLANTS.reduce(
-      (prev, name) =>
-        prev.then(() =>
-          withRun('plant', async (run) => {
-            mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
-            const isDir = name.endsWith('.lock');
-            const victim = join(run.root, isDir ? 'victim-dir' : 'victim.txt');
-            if (isDir) {
-              mkdirSync(victim);
-              writeFileSync(join(victim, 'keep'), 'precious\n');
-            } else writeFileSync(victim, 'precious\n');
-            symlinkSync(victim, run.file(name));
-            const start = await run.cli(['start']);
-            const stop = await run.cli(['stop']);
-            const intact = isDir ? readFileSync(join(victim, 'keep'), 'utf8') === 'precious\n' : readFileSync(victim, 'utf8') === 'precious\n';
-            let now = 'gone';
-            try {
-              now = lstatSync(run.file(name)).isSymbolicLink() ? 'symlink' : 'replaced';
-            } catch {
-              // Removed.
-            }
-            c.expect(intact, `${name}: the symlink was followed: the target was changed`);
-            c.expect(start.code === 0 || (start.code === 1 && !hasStackTrace(start.stderr)), `${name}: ${describe(start)}`);
-            c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `${name}: ${describe(stop)}`);
-            out.push(`${name}: start ${start.code}, target ${intact ? 'intact' : 'WRITTEN'}, link ${now}`);
-          }),
-        ),
-      Promise.resolve(),
-    ).then(() => ({ figures: out.join('; '), failures: c.failures }));
+export const plantedSymlinks = tableCase(
+  { id: 'sec.planted-symlinks', group: 'Security', title: 'symlink planted at daemon.json, owner, log, lock, guard → not followed', sandbox: 'plant' },
+  PLANTS,
+  async (run, name, c) => {
+    mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
+    const isDir = name.endsWith('.lock');
+    const victim = join(run.root, isDir ? 'victim-dir' : 'victim.txt');
+    if (isDir) {
+      mkdirSync(victim);
+      writeFileSync(join(victim, 'keep'), 'precious\n');
+    } else writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, run.file(name));
+    const start = await run.cli(['start']);
+    const stop = await run.cli(['stop']);
+    const intact = isDir ? readFileSync(join(victim, 'keep'), 'utf8') === 'precious\n' : readFileSync(victim, 'utf8') === 'precious\n';
+    let now = 'gone';
+    try {
+      now = lstatSync(run.file(name)).isSymbolicLink() ? 'symlink' : 'replaced';
+    } catch {
+      // Removed.
+    }
+    c.expect(intact, `${name}: the symlink was followed: the target was changed`);
+    c.expect(start.code === 0 || (start.code === 1 && !hasStackTrace(start.stderr)), `${name}: ${describe(start)}`);
+    c.expect(stop.code === 0 && (await settleDaemons(run, 0)).length === 0, `${name}: ${describe(stop)}`);
+    return `${name}: start ${start.code}, target ${intact ? 'intact' : 'WRITTEN'}, link ${now}`;
   },
-};
+);
 
 const READERS = [[['status'], 4], [['stop', '--timeout', '3'], 1], [['stop', '--force', '--timeout', '1'], 1], [['ps'], 1], [['logs'], 1], [['logs', 'web'], 1], [['restart'], 1]];
 
@@ -304,36 +245,29 @@ const PLANTED = [
 ];
 
 /** State another user planted (or could change) naming a live process of ours: every reader refuses with the fix; nothing is signalled. */
-export const plantedState = {
-  id: 'sec.planted-state',
-  group: 'Security',
-  title: 'state planted by another user (or in a writable / symlinked dir) naming a live pid → every reader refuses, nothing signalled',
-  run: async () => {
-    const c = checks();
-    const out = [];
-    const root = process.getuid?.() === 0;
-    for (const [name, needsRoot, make, fix, only] of PLANTED) {
-      if (needsRoot && !root) {
-        out.push(`${name}: skipped (needs root)`);
-        continue;
-      }
-      await withRun('planted', async (run) => {
-        mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
-        chmodSync(run.stateDir, 0o700);
-        const stranger = await spawnStranger(run);
-        plantState(run, stranger);
-        make(run);
-        const codes = [];
-        for (const [args, want] of READERS.filter(([args]) => !only || only.includes(args[0]))) {
-          const r = await run.cli(args);
-          codes.push(r.code);
-          c.expect(r.code === want && fix.test(r.stderr) && !hasStackTrace(r.stderr), `${name}: ${describe(r)} (want ${want} and ${fix})`);
-          c.expect(!/planted line|planted-token/.test(r.stdout + r.stderr), `${name}: tend ${args.join(' ')} printed a planted file`);
-        }
-        c.expect(alive(stranger.pid) && stranger.signals().length === 0, `${name}: the planted pid ${stranger.pid} was signalled: ${stranger.signals().join(',') || 'killed'}`);
-        out.push(`${name}: ${codes.join('/')}, signalled: ${stranger.signals().join(',') || (alive(stranger.pid) ? 'no' : 'KILLED')}`);
-      });
-    }
-    return { figures: out.join('; '), failures: c.failures };
+export const plantedState = tableCase(
+  {
+    id: 'sec.planted-state',
+    group: 'Security',
+    title: 'state planted by another user (or in a writable / symlinked dir) naming a live pid → every reader refuses, nothing signalled',
+    sandbox: 'planted',
   },
-};
+  PLANTED,
+  async (run, [name, needsRoot, make, fix, only], c) => {
+    if (needsRoot && process.getuid?.() !== 0) return `${name}: skipped (needs root)`;
+    mkdirSync(run.instanceDir, { recursive: true, mode: 0o700 });
+    chmodSync(run.stateDir, 0o700);
+    const stranger = await spawnStranger(run);
+    plantState(run, stranger);
+    make(run);
+    const codes = [];
+    for (const [args, want] of READERS.filter(([args]) => !only || only.includes(args[0]))) {
+      const r = await run.cli(args);
+      codes.push(r.code);
+      c.expect(r.code === want && fix.test(r.stderr) && !hasStackTrace(r.stderr), `${name}: ${describe(r)} (want ${want} and ${fix})`);
+      c.expect(!/planted line|planted-token/.test(r.stdout + r.stderr), `${name}: tend ${args.join(' ')} printed a planted file`);
+    }
+    c.expect(alive(stranger.pid) && stranger.signals().length === 0, `${name}: the planted pid ${stranger.pid} was signalled: ${stranger.signals().join(',') || 'killed'}`);
+    return `${name}: ${codes.join('/')}, signalled: ${stranger.signals().join(',') || (alive(stranger.pid) ? 'no' : 'KILLED')}`;
+  },
+);

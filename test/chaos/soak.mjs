@@ -4,7 +4,7 @@
 // not flat (thresholds below).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks, stats } from './case.mjs';
+import { checks, expectStart, stats } from './case.mjs';
 import { jsonBody, rawPost as post } from '../helpers/raw-http.ts';
 import { endpointOf } from './run.mjs';
 import { settleDaemons } from './monitor.mjs';
@@ -37,8 +37,7 @@ export function soak(options = {}) {
       const tick = "setInterval(() => console.log('tick ' + Date.now()), 50)";
       writeFileSync(join(run.projectDir, 'tend.yaml'), `services:\n  ${SERVICE}:\n    command: ["node", "-e", ${JSON.stringify(tick)}]\n`);
     }
-    const up = await run.cli(['start', '--json']);
-    c.expect(up.code === 0, `start: ${describe(up)}`);
+    const up = await expectStart(run, c, ['--json']);
     if (up.code !== 0) return { figures: '', failures: c.failures };
     const ep = endpointOf(run);
     const latencies = [];

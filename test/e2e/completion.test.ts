@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { cliPath } from '../helpers/cli.js';
+import { outcomeOf } from '../helpers/child.js';
 
 /** A `tend` on PATH that runs the built CLI, as an installed one would. */
 function tendOnPath(box: Sandbox): string {
@@ -17,17 +17,11 @@ function tendOnPath(box: Sandbox): string {
 }
 
 /** Runs a shell script in `shell` in the project dir; resolves with its stdout. */
-function runShell(box: Sandbox, shell: string, args: string[], script: string, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(shell, [...args, script], { cwd: box.projectDir, env: { ...box.env, PATH: path, HOME: box.root }, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid) box.track(child.pid);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${shell} exited ${code}: ${err}`))));
-  });
+async function runShell(box: Sandbox, shell: string, args: string[], script: string, path: string): Promise<string> {
+  const child = box.spawnHelper(shell, [...args, script], { cwd: box.projectDir, env: { ...box.env, PATH: path, HOME: box.root }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = await outcomeOf(child);
+  if (r.code !== 0) throw new Error(`${shell} exited ${r.code ?? r.signal}: ${r.stderr}`);
+  return r.stdout;
 }
 
 // Each case: the command line typed so far (a trailing space: a new, empty word) and what bash offers.

@@ -43,6 +43,17 @@ function plant(paths: InstancePaths, pid: number): void {
   writeFileSync(paths.serviceLog('web'), 'planted web line\n');
 }
 
+/** A sandbox whose instance state names a live victim (see plant), with these modes on the state root and the instance dir. */
+function plantedInstance(t: TestContext, modes: { root: number; instance: number }): { box: Sandbox; pid: number; paths: InstancePaths } {
+  const box = makeSandbox(t);
+  const pid = victim(t, box);
+  const paths = box.paths();
+  plant(paths, pid);
+  chmodSync(box.stateDir, modes.root);
+  chmodSync(paths.dir, modes.instance);
+  return { box, pid, paths };
+}
+
 function chownTree(dir: string, uid: number): void {
   chownSync(dir, uid, uid);
   if (!statSync(dir).isDirectory()) return;
@@ -63,34 +74,19 @@ async function expectRefused(box: Sandbox, pid: number, fix: RegExp): Promise<vo
 }
 
 test('state planted by another user in a shared TEND_STATE_DIR never steers a signal: every reader refuses with the fix', { skip: !isRoot && 'needs root to plant files as another user' }, async (t) => {
-  const box = makeSandbox(t);
-  const pid = victim(t, box);
-  const paths = box.paths();
-  plant(paths, pid);
-  chmodSync(box.stateDir, 0o755);
-  chmodSync(paths.dir, 0o755);
+  const { box, pid, paths } = plantedInstance(t, { root: 0o755, instance: 0o755 });
   chownTree(box.stateDir, STRANGER_UID);
   await expectRefused(box, pid, /the state dir \S+ belongs to uid 65534, not you \(uid 0\); remove it or set TEND_STATE_DIR/);
 });
 
 test('an instance dir owned by another user inside your own state root is refused too', { skip: !isRoot && 'needs root to plant files as another user' }, async (t) => {
-  const box = makeSandbox(t);
-  const pid = victim(t, box);
-  const paths = box.paths();
-  plant(paths, pid);
-  chmodSync(box.stateDir, 0o700);
-  chmodSync(paths.dir, 0o755);
+  const { box, pid, paths } = plantedInstance(t, { root: 0o700, instance: 0o755 });
   chownTree(paths.dir, STRANGER_UID);
   await expectRefused(box, pid, /belongs to uid 65534/);
 });
 
 test('files planted by another user in your own private instance dir are refused', { skip: !isRoot && 'needs root to plant files as another user' }, async (t) => {
-  const box = makeSandbox(t);
-  const pid = victim(t, box);
-  const paths = box.paths();
-  plant(paths, pid);
-  chmodSync(box.stateDir, 0o700);
-  chmodSync(paths.dir, 0o700);
+  const { box, pid, paths } = plantedInstance(t, { root: 0o700, instance: 0o700 });
   for (const f of [paths.metadataFile, paths.ownerFile]) chownSync(f, STRANGER_UID, STRANGER_UID);
   const stop = await box.cli(['stop']);
   assert.equal(stop.code, 1, stop.stderr);
@@ -100,12 +96,7 @@ test('files planted by another user in your own private instance dir are refused
 
 test('a group- or world-writable state dir of your own is refused by every reader, with the chmod that fixes it', async (t) => {
   for (const [which, mode] of [['root', 0o770], ['root', 0o777], ['instance', 0o722]] as const) {
-    const box = makeSandbox(t);
-    const pid = victim(t, box);
-    const paths = box.paths();
-    plant(paths, pid);
-    chmodSync(box.stateDir, 0o700);
-    chmodSync(paths.dir, 0o700);
+    const { box, pid, paths } = plantedInstance(t, { root: 0o700, instance: 0o700 });
     const dir = which === 'root' ? box.stateDir : paths.dir;
     chmodSync(dir, mode);
     await expectRefused(box, pid, new RegExp(`${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is writable by others; fix it with: chmod go-w`));

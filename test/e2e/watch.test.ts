@@ -25,6 +25,16 @@ async function start(box: Sandbox): Promise<void> {
   assert.equal(r.code, 0, r.stderr);
 }
 
+/** Writes src/marker.ts and asserts that exactly this change restarts `app`, as restart number `restarts`. */
+async function expectMarkerRestart(box: Sandbox, restarts: number): Promise<void> {
+  box.write('src/marker.ts', 'x');
+  const marked = await until('the marker restart', async () => {
+    const s = await service(box, 'app');
+    return s.reason === 'changed: src/marker.ts' && s.state === 'running' ? s : null;
+  });
+  assert.equal(marked.restarts, restarts);
+}
+
 test('saving a watched file restarts the service once, and ps says which file changed', async (t) => {
   const box = makeSandbox(t, { 'src/app.ts': 'v1', 'tend.yaml': `services:\n  app:\n    command: ${IDLE}\n    watch: [src]\n` });
   await start(box);
@@ -36,12 +46,7 @@ test('saving a watched file restarts the service once, and ps says which file ch
   const ps = await box.cli(['ps']);
   assert.match(ps.stdout, /app: changed: src\/app\.ts/);
   // Exactly once: a later change is the second restart, not the third.
-  box.write('src/marker.ts', 'x');
-  const marked = await until('the marker restart', async () => {
-    const s = await service(box, 'app');
-    return s.reason === 'changed: src/marker.ts' && s.state === 'running' ? s : null;
-  });
-  assert.equal(marked.restarts, 2);
+  await expectMarkerRestart(box, 2);
 });
 
 test('a burst of 1,000 changes gives exactly one restart after the debounce', async (t) => {
@@ -51,27 +56,15 @@ test('a burst of 1,000 changes gives exactly one restart after the debounce', as
   for (let i = 0; i < 1_000; i++) writeFileSync(join(box.projectDir, 'src', i % 2 ? 'deep' : '', `f${i}.ts`), String(i));
   const after = await untilRestarts(box, 'app', 1);
   assert.match(after.reason ?? '', /^changed: src\/(deep\/)?f\d+\.ts \(and 999 more\)$/);
-  box.write('src/marker.ts', 'x');
-  const marked = await until('the marker restart', async () => {
-    const s = await service(box, 'app');
-    return s.reason === 'changed: src/marker.ts' && s.state === 'running' ? s : null;
-  });
-  assert.equal(marked.restarts, 2);
+  await expectMarkerRestart(box, 2);
 });
 
 test('changes under ignored paths, .git, node_modules and tend\'s own state never restart, and ignored trees are not scanned', async (t) => {
-  const box = makeSandbox(t);
   // cwd is the sandbox root, so tend's state dir (root/state) is inside the watched tree:
   // the service's own log lines, written there, must not restart it.
-  box.write(
-    'tend.yaml',
-    `services:
-  app:
-    command: node -e "setInterval(() => console.log('tick'), 20)"
-    cwd: ..
-    watch: { paths: ["."], ignore: ["project/gen", "**/*.tmp"] }
-`,
-  );
+  const box = makeSandbox(t, {
+    'tend.yaml': `services:\n  app:\n    command: node -e "setInterval(() => console.log('tick'), 20)"\n    cwd: ..\n    watch: { paths: ["."], ignore: ["project/gen", "**/*.tmp"] }\n`,
+  });
   for (let i = 0; i < 40; i++) box.write(`node_modules/pkg${i}/index.js`, 'x');
   for (let i = 0; i < 10; i++) box.write(`gen/d${i}/out.js`, 'x');
   box.write('.git/HEAD', 'ref');

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { outcomeOf, type ChildOutcome } from './child.js';
 import type { ProcessTracker } from './tracker.js';
 
 /** The repository this harness belongs to. */
@@ -14,15 +15,8 @@ export function cliPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Result of one CLI run. */
-export interface CliResult {
+export interface CliResult extends ChildOutcome {
   args: string[];
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  /** Killed (SIGKILL) at the deadline. */
-  timedOut: boolean;
 }
 
 /** How to run the CLI. */
@@ -53,25 +47,8 @@ export function spawnCli(args: string[], options: Omit<CliOptions, 'timeoutMs'>)
 }
 
 /** Runs `tend ARGS` to completion (SIGKILL at the deadline: `timedOut`). */
-export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  const started = Date.now();
-  const child = spawnCli(args, options);
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.timeoutMs ?? 60_000);
-    child.on('error', (err) => (stderr += String(err)));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ args, code, signal, stdout, stderr, ms: Date.now() - started, timedOut });
-    });
-  });
+export async function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  return { args, ...(await outcomeOf(spawnCli(args, options), options.timeoutMs)) };
 }
 
 /** One line describing a CLI result, for failure messages. */

@@ -3,6 +3,7 @@
 // (close the terminal once the output matches; press Ctrl-C once or twice).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { outcomeOf } from './child.js';
 
 /** `hangup.py READY TIMEOUT CMD...`: closes the terminal once the output matches READY; prints one JSON line. */
 export const PTY_HANGUP = fileURLToPath(new URL('../fixtures/pty/hangup.py', import.meta.url));
@@ -83,30 +84,22 @@ export interface PtyScriptTarget {
  * the command outlived the script: only then is its pid tracked (once python
  * has reaped it, the number may be anyone's).
  */
-export function runPtyScript<T extends { pid: number }>(
+export async function runPtyScript<T extends { pid: number }>(
   target: PtyScriptTarget,
   script: string,
   scriptArgs: string[],
   argv: string[],
   leftRunning: (result: T) => boolean,
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [script, ...scriptArgs, ...argv], { cwd: target.projectDir, env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid) target.track(child.pid);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', () => {
-      let result: T;
-      try {
-        result = JSON.parse(out.trim().split('\n').pop()!) as T;
-      } catch {
-        return reject(new Error(`${script} printed ${JSON.stringify(out)} ${err ? `(stderr: ${err.slice(0, 500)})` : '(is python3 installed?)'}`));
-      }
-      if (leftRunning(result) && result.pid) target.track(result.pid);
-      resolve(result);
-    });
-  });
+  const child = spawn('python3', [script, ...scriptArgs, ...argv], { cwd: target.projectDir, env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid) target.track(child.pid);
+  const { stdout, stderr } = await outcomeOf(child, 10 * 60_000);
+  let result: T;
+  try {
+    result = JSON.parse(stdout.trim().split('\n').pop()!) as T;
+  } catch {
+    throw new Error(`${script} printed ${JSON.stringify(stdout)} ${stderr ? `(stderr: ${stderr.slice(0, 500)})` : '(is python3 installed?)'}`);
+  }
+  if (leftRunning(result) && result.pid) target.track(result.pid);
+  return result;
 }

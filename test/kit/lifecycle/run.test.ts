@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makeSandbox } from '../../helpers/sandbox.js';
+import type { ChildProcess } from 'node:child_process';
+import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
 import { assertNothingLeft, startDaemon } from '../../helpers/kit.js';
 import { exitOf } from '../../helpers/child.js';
 import { occupiedPort } from '../../helpers/ports.js';
 import { waitFor } from '../../helpers/wait.js';
+
+/** The foreground run exits 0 and leaves nothing behind. */
+async function expectCleanExit(box: Sandbox, run: ChildProcess): Promise<void> {
+  assert.deepEqual(await exitOf(run, 10_000), { code: 0, signal: null });
+  await assertNothingLeft(box, [run.pid!]);
+}
 
 test('status sees a foreground run (foreground true) and stop ends it with exit 0', async (t) => {
   const box = makeSandbox(t);
@@ -26,9 +33,7 @@ test('status sees a foreground run (foreground true) and stop ends it with exit 
 
   const stop = await box.cli(['stop']);
   assert.equal(stop.code, 0, stop.stdout + stop.stderr);
-  const exit = await exitOf(run, 10_000);
-  assert.deepEqual(exit, { code: 0, signal: null });
-  await assertNothingLeft(box, [run.pid!]);
+  await expectCleanExit(box, run);
 });
 
 test('run while a daemon is running exits 1 saying already running, and leaves that daemon alone', async (t) => {
@@ -47,9 +52,7 @@ test('Ctrl-C stops a foreground run cleanly with exit 0', async (t) => {
   const run = box.spawnCli(['run']);
   await waitFor(() => box.metadata()?.pid === run.pid, 20_000, '`run` to write its metadata');
   run.kill('SIGINT');
-  const exit = await exitOf(run, 10_000);
-  assert.deepEqual(exit, { code: 0, signal: null });
-  await assertNothingLeft(box, [run.pid!]);
+  await expectCleanExit(box, run);
 });
 
 test('run reports a bind error with exit 1 and leaves nothing behind', async (t) => {
