@@ -2,6 +2,10 @@
 // Runs every test/**/*.test.ts with node's test runner (Node 20's --test does
 // not expand globs) and fails when no test ran: a run that finds no file
 // prints "# tests 0" and exits 0, which must never pass for green.
+// Test files run two at a time (TEND_TEST_CONCURRENCY=N for another number;
+// node 20's default is one fewer than the cores: one here). Each test has its
+// own state root, project dir and port 0, and waits on processes far more
+// than it computes, so two at once halve the wall time on 2 cores.
 // Usage: node scripts/test.mjs [path-substring ...]
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -40,9 +44,10 @@ if (built < newest(join(root, 'src'))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+const concurrency = Number(process.env.TEND_TEST_CONCURRENCY) || 2;
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=./scripts/test-summary.mjs', '--test-reporter-destination=stderr', ...files],
   { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, TEND_TEST: '1' } },
 );
