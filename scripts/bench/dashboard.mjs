@@ -5,26 +5,15 @@
 //   node scripts/bench/dashboard.mjs [--runs N] [--screenshot docs/dashboard.png]
 // (the screenshot is of the demo project, examples/demo).
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { graphql, STATUS_QUERY, sandbox, sleep, startTend, stopTend, summary, tend, tendCli, removeSandboxes, sweep } from './lib.mjs';
+import { freePort, graphql, STATUS_QUERY, sandbox, sleep, startTend, stopTend, summary, tend, tendCli, removeSandboxes, sweep } from './lib.mjs';
 import { row, settledRss } from './figures.mjs';
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer().once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** A sandbox holding the demo project, on free ports. */
 async function demoSandbox() {

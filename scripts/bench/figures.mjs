@@ -2,13 +2,12 @@
 // (TEND_STATE_DIR + project dir, port 0) and stops what it started in
 // `finally`. Each returns rows: { id, label, unit, value, baseline,
 // baselineLabel, ratio, min, max, n, target, met, details }.
-import { createServer } from 'node:net';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
   BENCH_DIR, NODE, STATUS_QUERY, abRuns, alive, childrenOf, graphql, instanceDir, killTracked, listServices, median,
-  readMeta, rssMiB, termTend, runNode, sandbox, sleep, spawnHelper, startTend, stopTend, summary, tend, track, until, wallMs,
+  freePort, readMeta, rssMiB, termTend, runNode, sandbox, sleep, spawnHelper, startTend, stopTend, summary, tend, track, until, wallMs,
 } from './lib.mjs';
 import { figWatchCost, figWatchLatency } from './watch.mjs';
 import { figStopServices } from './stop-services.mjs';
@@ -356,17 +355,6 @@ export async function figCrashRestart(ctx) {
   } finally {
     stopTend(sb);
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function figCrashReady(ctx) {

@@ -10,6 +10,12 @@ import { harness } from '../harness.mjs';
 
 const { ProcessTracker, alive: harnessAlive, ask, childrenOf: harnessChildren, createSandbox, procStartTime, rssBytes, statOf, until: harnessUntil } = harness;
 
+/** A port that was free a moment ago. */
+export const freePort = harness.freePort;
+
+/** User + system CPU time of a process in clock ticks, or null. */
+export const cpuTicks = harness.cpuTicks;
+
 export { sleep };
 export const NODE = process.execPath;
 export const BENCH_DIR = new URL('.', import.meta.url).pathname;

@@ -2,9 +2,9 @@
 // watching a 10,000-file tree against the same daemon without watching, CPU
 // while idle, `start --wait` time) and how fast a saved file restarts the
 // service (change → new pid running, median; includes the 200 ms debounce).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { graphql, median, readMeta, rssMiB, sandbox, sleep, stopTend, summary, tend, track, until, wallMs } from './lib.mjs';
+import { cpuTicks, graphql, median, readMeta, rssMiB, sandbox, sleep, stopTend, summary, tend, track, until, wallMs } from './lib.mjs';
 import { row, round, settledRss } from './figures.mjs';
 
 const FILES = 10_000;
@@ -39,9 +39,7 @@ function start(sb) {
 
 /** CPU seconds (user + system) a process has used. */
 function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  return cpuTicks(pid) / CLK_TCK;
 }
 
 async function measureDaemon(watching, idleMs) {

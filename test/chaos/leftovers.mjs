@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chaosCase } from './case.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '../../src/kit/poll.ts';
 import { alive, waitGone } from '../helpers/proc.ts';
 import { cliPath, describeResult as describe, jsonPid } from '../helpers/cli.ts';
 import { PTY_CTRL_C, runPtyScript } from '../helpers/pty.ts';
@@ -38,6 +39,11 @@ function serviceProcesses(run) {
   return run.processes().filter((pid) => !daemons.has(pid));
 }
 
+// Each service is a shell and the child it forks; nothing announces the fork.
+async function forked(run, count) {
+  await pollUntil(() => serviceProcesses(run).length >= count || null, { timeoutMs: 5_000, intervalMs: 20 });
+}
+
 async function settled(pids, timeoutMs = 3_000) {
   await Promise.all(pids.map((pid) => waitGone(pid, timeoutMs)));
   return pids.filter(alive);
@@ -60,7 +66,7 @@ function expectClean(run, c, what) {
 export const killedThenStop = chaosCase({ id: 'leftovers.kill9-then-stop', group: GROUP, title: 'kill -9 of the daemon, then stop', sandbox: 'kill9-stop' }, async (run, p, c) => {
   const n = p.pick({ ci: 10, short: 30, long: 30 });
   const { pid } = await upWithServices(run, c, sleepers(n));
-  await sleep(200); // the shells fork their sleeps
+  await forked(run, 2 * n);
   const before = serviceProcesses(run);
   process.kill(pid, 'SIGKILL');
   await waitGone(pid);
@@ -78,7 +84,7 @@ export const killedThenStop = chaosCase({ id: 'leftovers.kill9-then-stop', group
 /** A SIGSTOPped daemon, `stop --force`: the daemon is killed, and so are its services. */
 export const forceStopped = chaosCase({ id: 'leftovers.force-sigstopped', group: GROUP, title: 'stop --force of a SIGSTOPped daemon', sandbox: 'force-stopped' }, async (run, _p, c) => {
   const { pid } = await upWithServices(run, c, sleepers(5));
-  await sleep(200);
+  await forked(run, 10);
   const before = serviceProcesses(run);
   process.kill(pid, 'SIGSTOP');
   const stop = await run.cli(['stop', '--timeout', '1', '--force']);
@@ -94,7 +100,7 @@ export const forceStopped = chaosCase({ id: 'leftovers.force-sigstopped', group:
 /** The daemon is SIGKILLed 0.5 s into `stop` (it is waiting on a service that ignores SIGTERM). */
 export const killedMidStop = chaosCase({ id: 'leftovers.killed-mid-stop', group: GROUP, title: 'daemon SIGKILLed 0.5 s into stop', sandbox: 'mid-stop' }, async (run, _p, c) => {
   const { pid } = await upWithServices(run, c, { stubborn: STUBBORN, ...sleepers(3) });
-  await sleep(200);
+  await forked(run, 8);
   const stopping = run.cli(['stop']);
   await sleep(500);
   process.kill(pid, 'SIGKILL');

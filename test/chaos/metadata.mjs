@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { chaosCase, checks, expectStart } from './case.mjs';
 import { settleDaemons } from './monitor.mjs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, procStartTime } from '../helpers/proc.ts';
 import { describeResult as describe, hasStackTrace, jsonPid } from '../helpers/cli.ts';
 import { withRun } from './run.mjs';
@@ -19,9 +18,14 @@ const TRAPPED = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2']
 /** A live process unrelated to tend that records every signal it gets. */
 export async function spawnStranger(run) {
   const marker = join(run.root, 'stranger-signals');
-  const code = `const fs=require('fs');for(const s of ${JSON.stringify(TRAPPED)})process.on(s,()=>fs.appendFileSync(${JSON.stringify(marker)},s+'\\n'));setInterval(()=>{},1e6)`;
-  const child = run.spawnHelper(process.execPath, ['-e', code]);
-  await sleep(150);
+  // It says "ready" once its handlers are in place: a signal sent before would kill it unrecorded.
+  const code = `const fs=require('fs');for(const s of ${JSON.stringify(TRAPPED)})process.on(s,()=>fs.appendFileSync(${JSON.stringify(marker)},s+'\\n'));setInterval(()=>{},1e6);console.log('ready')`;
+  const child = run.spawnHelper(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (code, signal) => reject(new Error(`the stranger exited (${code ?? signal}) before it was ready`)));
+  });
+  child.stdout.resume();
   return {
     pid: child.pid,
     startTime: procStartTime(child.pid),

@@ -130,7 +130,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     processes: () => stateDirs().flatMap((d) => sandboxProcesses(d, stateVar)),
     onDispose: (fn) => void cleanups.push(fn),
     dispose: async () => {
+      // Again while any is found: a daemon may have spawned a service between a scan and its kill.
       const killed = await tracker.killAll({ also: box.processes() });
+      for (let i = 0, more = box.processes(); i < 3 && more.length > 0; i++, more = box.processes()) killed.push(...(await tracker.killAll({ also: more })));
       for (const fn of cleanups.reverse()) await fn();
       removeDir(root);
       return killed;

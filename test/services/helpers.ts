@@ -7,12 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { inspectProcess } from '../../src/kit/process/process-info.js';
 import { groupMembers, killQuiet } from '../../src/services/process/process-group.js';
 import { Supervisor, type SupervisorOptions } from '../../src/services/supervisor.js';
 import { parseServiceLine } from '../../src/services/log/log-format.js';
 import type { ProbeTiming, ProjectConfig, ReadyProbe, ServiceConfig } from '../../src/services/types.js';
-import { pollUntil } from '../../src/kit/poll.js';
+import { isGone, waitGone } from '../helpers/proc.js';
 
 /** Generous deadline for anything a test awaits. */
 export const DEADLINE_MS = 15_000;
@@ -116,14 +115,12 @@ export function untilState(sup: Supervisor, name: string, state: string, timeout
   return until(sup, () => sup.get(name)?.state === state, `${name} to be ${state}`, timeoutMs);
 }
 
-/** True when the pid is gone (a zombie counts as gone). */
-export function isDead(pid: number): boolean {
-  return inspectProcess(pid).kind === 'dead';
-}
+/** True when the pid is gone (a zombie counts as gone): the harness's isGone. */
+export const isDead = isGone;
 
 /** Waits for processes that are not our children to be gone; nothing announces that, so poll. */
-export function waitDead(pids: number[], timeoutMs = DEADLINE_MS): Promise<boolean> {
-  return pollUntil(() => pids.every(isDead), { timeoutMs, intervalMs: 20 }).then((o) => o.kind === 'done');
+export async function waitDead(pids: number[], timeoutMs = DEADLINE_MS): Promise<boolean> {
+  return (await Promise.all(pids.map((pid) => waitGone(pid, timeoutMs)))).every(Boolean);
 }
 
 /** The output a service log holds, as the service printed it: stamps removed, run markers dropped, each line ending in '\n'. */
