@@ -4,7 +4,9 @@
 // processes it started, killed by pid), proc.ts (a zombie counts as exited),
 // proc-scan.ts (finding a sandbox's processes), cli.ts (the built CLI, run as
 // a user would), ask.ts (asking the daemon), raw-http.ts (byte-exact
-// requests), ports.ts, pty.ts, wait.ts, child.ts, kit.ts (the daemon in a sandbox).
+// requests), ports.ts, pty.ts, wait.ts, child.ts, kit.ts (the daemon in a
+// sandbox). Tests alone use ps.ts (`tend ps --json`, typed by the daemon's
+// ServiceInfo) and browser.ts (chromium: not loaded by the scripts).
 //
 // It is TypeScript run through tsx, and asks the daemon with the kit's own
 // client from src/kit/client, not from dist/: one definition of the client,
