@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ConfigError, formatConfigIssue, loadProjectConfig, type LoadOptions } from '../../../src/services/config/index.js';
 import { interpolate } from '../../../src/services/config/interpolate.js';
 import type { PortAssigner } from '../../../src/services/types.js';
-import { lines, project } from './project.js';
+import { lines, project, yamlProject } from './project.js';
 
 const vars: Record<string, string> = { SET: 'value', EMPTY: '' };
 const lookup = (name: string) => (Object.hasOwn(vars, name) ? vars[name] : undefined);
@@ -61,10 +61,9 @@ test('an unset variable is a configuration error with file:line:col pointing at 
 });
 
 test('every string is interpolated: command, cwd, env, env_file, ready probes, lists', (t) => {
-  const dir = project(t, {
-    'sub/': '',
-    'vars.env': 'FROM_FILE=file\n',
-    'tend.yaml': lines(
+  const dir = yamlProject(
+    t,
+    [
       'services:',
       '  web:',
       '    port: auto',
@@ -77,8 +76,9 @@ test('every string is interpolated: command, cwd, env, env_file, ready probes, l
       '    port: 6390',
       '    command: redis-server --port ${PORT}',
       '    ready: { tcp: "${ports.db}" }',
-    ),
-  });
+    ],
+    { 'sub/': '', 'vars.env': 'FROM_FILE=file\n' },
+  );
   const config = load(dir, { env: { APP: 'app.js', SUBDIR: 'sub', ENV_FILE: 'vars.env' } });
   const [web, db] = config.services;
   assert.deepEqual(web!.command, ['node', 'app.js', '--port=20000']);
@@ -93,18 +93,18 @@ test('every string is interpolated: command, cwd, env, env_file, ready probes, l
 });
 
 test('lookup order: the service PORT, its env, its env_file, the project .env, then tend\'s environment', (t) => {
-  const dir = project(t, {
-    '.env': 'A=dotenv\nB=dotenv\nC=dotenv\nD=dotenv\n',
-    'f.env': 'A=file\nB=file\nC=file\n',
-    'tend.yaml': lines(
+  const dir = yamlProject(
+    t,
+    [
       'services:',
       '  web:',
       '    port: 8080',
       '    env_file: f.env',
       '    env: { A: own, PORT: "9999" }',
       '    command: echo ${PORT} ${A} ${B} ${D} ${E} ${ports.web}',
-    ),
-  });
+    ],
+    { '.env': 'A=dotenv\nB=dotenv\nC=dotenv\nD=dotenv\n', 'f.env': 'A=file\nB=file\nC=file\n' },
+  );
   const [web] = load(dir, { env: { A: 'tend', B: 'tend', D: 'tend', E: 'tend', PORT: '1' } }).services;
   assert.equal(web!.command, 'echo 8080 own file dotenv tend 8080');
   // .env is in every service's env, below env_file and env; `port:` sets PORT last.
@@ -145,15 +145,13 @@ test('a Procfile gets foreman PORTs (5000, 5100… or from $PORT), PS=name.1 and
 });
 
 test('autostart and profiles decide which services a bare start runs', (t) => {
-  const dir = project(t, {
-    'tend.yaml': lines(
-      'services:',
-      '  web: { command: x }',
-      '  task: { command: x, autostart: false }',
-      '  debug: { command: x, profiles: [debug] }',
-      '  both: { command: x, profiles: [debug, extra] }',
-    ),
-  });
+  const dir = yamlProject(t, [
+    'services:',
+    '  web: { command: x }',
+    '  task: { command: x, autostart: false }',
+    '  debug: { command: x, profiles: [debug] }',
+    '  both: { command: x, profiles: [debug, extra] }',
+  ]);
   const auto = (profiles: string[]) => load(dir, { profiles }).services.filter((s) => s.autostart).map((s) => s.name);
   assert.deepEqual(auto([]), ['web']);
   assert.deepEqual(auto(['debug']), ['web', 'debug', 'both']);

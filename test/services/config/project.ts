@@ -39,7 +39,12 @@ export function issuesOf(dir: string): string[] {
   return assert.fail('expected the configuration to be refused');
 }
 
+/** A temp project whose tend.yaml is made of `source` lines (plus any extra files). */
+export function yamlProject(t: TestContext, source: string[], files: Record<string, string> = {}): string {
+  return project(t, { 'tend.yaml': lines(...source), ...files });
+}
+
 /** Issues of a tend.yaml made of `source` lines (plus any extra files). */
 export function yamlIssues(t: TestContext, source: string[], files: Record<string, string> = {}): string[] {
-  return issuesOf(project(t, { 'tend.yaml': lines(...source), ...files }));
+  return issuesOf(yamlProject(t, source, files));
 }
