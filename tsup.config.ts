@@ -1,50 +1,124 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
-import { graphqlInstanceOf } from './scripts/build/graphql-instanceof.js';
-import { processGlobal } from './scripts/build/process-global.js';
-import { regroupChunks } from './scripts/build/regroup-chunks.js';
-import { uiBundlePlugin } from './scripts/build/ui-bundle.js';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { defineConfig, type Options } from 'tsup';
+
+/*
+ * The whole build (`npm run build`): four outputs, built side by side.
+ *
+ *  - dist/cli.js, the bin: all of tend's own code in one CommonJS file
+ *    (dist/package.json says `"type": "commonjs"`). No ES module loader on
+ *    the CLI paths, one file to read: `tend status` loads nothing else.
+ *  - dist/vendor/*.js: the heavy dependencies (yoga and graphql, yargs, yaml,
+ *    zod, …), one CommonJS file each, required by cli.js only where a command
+ *    uses them (esbuild wraps every lazily imported module, so a require
+ *    runs when its importer is first needed).
+ *  - dist/index.mjs + dist/index.d.ts: the kit's exports (`import 'tend-cli'`),
+ *    an ES module like the package, everything bundled.
+ *  - dist/ui/: the dashboard for browsers; the daemon reads it into memory.
+ */
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
-// Everything is bundled: resolving node_modules at run time costs the `status`
-// path ~60 ms (see README, Performance). Code splitting keeps the heavy
-// dependencies (yoga, yargs, yaml+zod…) behind dynamic imports, and the
-// regroup step below puts all the rest in one chunk, so `tend status` loads
-// two files.
-export default defineConfig({
-  entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
-  format: 'esm',
+/** Dependencies bundled into dist/vendor/ instead of cli.js: too big for every command to parse. */
+const VENDORED = ['graphql', 'graphql-yoga', 'yargs', 'yaml', 'zod', 'cli-table3', 'proper-lockfile', 'picomatch'];
+// graphql's sub-paths (imported by yoga's dependencies) are all parts of its
+// main entry: the same one copy of graphql, as graphql requires.
+const GRAPHQL_PARTS = ['error', 'execution', 'language', 'subscription', 'type', 'utilities', 'validation'];
+
+/**
+ * esbuild options that import each vendored package (and graphql's parts)
+ * from its file, `<prefix><name>.js`, left as it is in the output.
+ */
+function fromVendor(prefix: string): (options: BuildOptions) => void {
+  return (options) => {
+    options.alias = {
+      ...Object.fromEntries(VENDORED.map((name) => [name, `${prefix}${name}.js`])),
+      ...Object.fromEntries(GRAPHQL_PARTS.map((part) => [`graphql/${part}`, `${prefix}graphql.js`])),
+    };
+    options.external = [...(options.external ?? []), `${prefix}*`];
+  };
+}
+
+/** What the node builds share. */
+const node: Options = {
   platform: 'node',
   target: 'node20',
-  splitting: true,
   bundle: true,
+  // Everything is bundled: an installed tend-cli has no dependencies to
+  // resolve. @parcel/watcher is a native addon whose loader picks a prebuilt
+  // .node package at run time, which a bundle cannot hold.
   noExternal: [/^(?!@parcel\/watcher$)/],
-  // A native addon: its loader picks a prebuilt .node package at run time, which a bundle cannot hold.
   external: ['@parcel/watcher'],
-  clean: true,
-  dts: { entry: { index: 'src/index.ts' } },
   sourcemap: false,
-  define: { __TEND_VERSION__: JSON.stringify(pkg.version) },
-  // Whitespace and syntax only: ~35% less to parse and compile (the daemon
-  // compiles ~1.6 MB on every start), while stack traces keep their names.
+  define: {
+    __TEND_VERSION__: JSON.stringify(pkg.version),
+    // graphql's `instanceOf` as plain `instanceof`, as graphql does in
+    // production: its development variant guards against two copies of
+    // graphql, impossible here, on every type check of every request.
+    // Only this exact expression is replaced: yoga reads
+    // `globalThis.process?.env?.NODE_ENV` at run time, for its own choices.
+    'process.env.NODE_ENV': '"production"',
+  },
+  // Whitespace and syntax only: ~35% less to parse and compile, while stack
+  // traces keep their names.
   minifyWhitespace: true,
   minifySyntax: true,
-  // Rollup tree-shakes the whole graph in regroupChunks.
-  treeshake: false,
-  metafile: true,
-  // Keep `node:` in imports: processGlobal must see `node:process`.
-  removeNodeProtocol: false,
-  esbuildPlugins: [processGlobal(), graphqlInstanceOf(), uiBundlePlugin()],
-  // Bundled CommonJS deps call require(); ESM output has none without this.
-  banner: { js: "import { createRequire as __tendCreateRequire } from 'node:module'; const require = __tendCreateRequire(import.meta.url);" },
-  onSuccess: () =>
-    regroupChunks({
-      outDir: 'dist',
-      entries: ['cli', 'index'],
-      executables: ['cli'],
-      lightPackages: ['yargs-parser', 'env-paths', 'is-safe-filename', '@noble/hashes'],
-      heavySources: ['src/services/', 'src/daemon/ui/'],
-      heavyBuiltins: ['child_process', 'http'],
-    }),
-});
+};
+
+/** CommonJS, in dist/ (whose package.json makes `.js` CommonJS). */
+const commonjs: Options = {
+  ...node,
+  format: 'cjs',
+  splitting: false,
+  // `import.meta.url` as the file's own URL.
+  shims: true,
+  outExtension: () => ({ js: '.js' }),
+};
+
+export default defineConfig([
+  {
+    ...commonjs,
+    entry: { cli: 'src/cli.ts' },
+    esbuildOptions: fromVendor('./vendor/'),
+    // Holds dist/package.json, `{"type":"commonjs"}`.
+    publicDir: 'scripts/build/dist-root',
+    // Only this build's files: the others write beside it at the same time.
+    clean: ['!**/*.mjs', '!**/*.d.ts', '!ui/**', '!vendor/**'],
+  },
+  {
+    ...commonjs,
+    entry: Object.fromEntries(VENDORED.map((name) => [name, fileURLToPath(import.meta.resolve(name))])),
+    outDir: 'dist/vendor',
+    // Each vendored package requires the others from their own file (yoga: graphql).
+    esbuildOptions: fromVendor('../vendor/'),
+    // Node's convention for an ES module required from CommonJS (yargs uses
+    // it): `export { x as 'module.exports' }` names what require() returns.
+    footer: { js: 'if(Object.hasOwn(module.exports,"module.exports"))module.exports=module.exports["module.exports"];' },
+    clean: true,
+  },
+  {
+    ...node,
+    entry: { index: 'src/index.ts' },
+    format: 'esm',
+    splitting: true,
+    outExtension: () => ({ js: '.mjs' }),
+    dts: { entry: { index: 'src/index.ts' } },
+    // Bundled CommonJS dependencies call require(), which ES modules lack.
+    banner: { js: "import { createRequire as __tendCreateRequire } from 'node:module'; const require = __tendCreateRequire(import.meta.url);" },
+    clean: ['!**/*.js', '!package.json', '!ui/**', '!vendor/**'],
+  },
+  {
+    // Names without hashes: the daemon hashes the content for the URLs.
+    entry: { app: 'src/daemon/ui/main.ts', style: 'src/daemon/ui/style.css', index: 'src/daemon/ui/index.html' },
+    outDir: 'dist/ui',
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    bundle: true,
+    minify: true,
+    splitting: false,
+    loader: { '.html': 'copy' },
+    clean: true,
+  },
+]);

@@ -3,4 +3,7 @@ import { main } from './kit/main.js';
 import { tend } from './tend.js';
 import { tendCli } from './cli/extensions.js';
 
-process.exitCode = await main(tend, tendCli);
+// No top-level await: the bin is CommonJS (tsup.config.ts).
+void main(tend, tendCli).then((code) => {
+  process.exitCode = code;
+});

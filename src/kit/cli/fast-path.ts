@@ -8,7 +8,7 @@ import { GLOBAL_OPTIONS, type Args, type CliExtensions, type CommandSpec, type O
  * Runs a command without loading yargs (~80 ms of start-up, most of it its
  * help layout), when the arguments are plainly valid for it: parsed by
  * yargs-parser, the parser yargs itself uses, from the same option specs.
- * Anything else (help, version, an unknown option, a bad positional) returns
+ * A lone `--version` is answered here too. Anything else (help, an unknown option, a bad positional) returns
  * null, and yargs handles it with its full checks and messages.
  */
 export async function tryFastPath(
@@ -18,6 +18,11 @@ export async function tryFastPath(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<number | null> {
+  // yargs' own answer to a lone `--version`, without loading yargs.
+  if (argv.length === 1 && argv[0] === '--version') {
+    io.stdout.write(`${def.version}\n`);
+    return 0;
+  }
   const spec = allCommands(def, extensions).find((c) => commandName(c) === argv[0] || c.aliases?.includes(argv[0]!));
   if (!spec) return null;
   const args = parseFor(spec, argv.slice(1));

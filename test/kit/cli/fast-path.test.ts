@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { tendCli } from '../../../src/cli/extensions.js';
 import { allCommands, commandName } from '../../../src/kit/cli/context.js';
-import { parseFor } from '../../../src/kit/cli/fast-path.js';
+import { parseFor, tryFastPath } from '../../../src/kit/cli/fast-path.js';
 import { runCli } from '../../../src/kit/cli/program.js';
 import { GLOBAL_OPTIONS, type Args, type CliExtensions, type CommandSpec } from '../../../src/kit/cli/spec.js';
 import { tend } from '../../../src/tend.js';
@@ -84,4 +84,15 @@ test('the fast path accepts only what yargs accepts, with the same values', asyn
     }
   }
   assert.ok(accepted >= 15, `the fast path took only ${accepted} of ${TABLE.length} forms`);
+});
+
+test('a lone --version is answered without yargs, as yargs answers it; with anything else yargs decides', async () => {
+  let out = '';
+  const stdout = new PassThrough().on('data', (c) => (out += c));
+  const io = { env: {}, cwd: process.cwd(), stdout, stderr: new PassThrough() };
+  const signal = new AbortController().signal;
+  assert.equal(await tryFastPath(tend as never, tendCli, ['--version'], io, signal), 0);
+  assert.equal(out, `${tend.version}\n`);
+  assert.equal(await tryFastPath(tend as never, tendCli, ['--version', 'status'], io, signal), null);
+  assert.equal(await tryFastPath(tend as never, tendCli, ['--version=1'], io, signal), null);
 });

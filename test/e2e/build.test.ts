@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+
+const DIST = dirname(CLI);
+
+/** The files of dist/ a command loaded (NODE_DEBUG=module prints each one Node's loader reads). */
+export async function filesLoaded(box: Sandbox, args: string[]): Promise<string[]> {
+  const r = await box.cli(args, { env: { NODE_DEBUG: 'module' } });
+  const files = [...r.stderr.matchAll(/load "([^"]+)" for module/g)].map((m) => m[1]!);
+  return [...new Set(files.filter((f) => f.startsWith(`${DIST}/`)).map((f) => f.slice(DIST.length + 1)))];
+}
+
+test('the bin is CommonJS (dist/package.json) with its shebang; the kit is an ES module', () => {
+  assert.deepEqual(JSON.parse(readFileSync(join(DIST, 'package.json'), 'utf8')), { type: 'commonjs' });
+  assert.match(readFileSync(CLI, 'utf8'), /^#!\/usr\/bin\/env node\n"use strict";/);
+  const pkg = JSON.parse(readFileSync(join(DIST, '..', 'package.json'), 'utf8')) as { type: string; bin: { tend: string }; exports: Record<string, { import: string }> };
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.bin.tend, 'dist/cli.js');
+  assert.match(pkg.exports['.']!.import, /\.mjs$/);
+});
+
+test('tend status, stop and --version read dist/cli.js alone: no vendored dependency, no dashboard', async (t) => {
+  const box = makeSandbox(t);
+  assert.equal((await box.cli(['start'])).code, 0);
+  assert.deepEqual(await filesLoaded(box, ['status']), ['cli.js']);
+  assert.deepEqual(await filesLoaded(box, ['status', '--json']), ['cli.js']);
+  assert.deepEqual(await filesLoaded(box, ['--version']), ['cli.js']);
+  assert.deepEqual(await filesLoaded(box, ['stop']), ['cli.js']);
+  assert.deepEqual(await filesLoaded(box, ['status']), ['cli.js'], 'stopped');
+});
+
+test('help loads yargs from its vendored file, and only it', async (t) => {
+  const box = makeSandbox(t);
+  assert.deepEqual(await filesLoaded(box, ['--help']), ['cli.js', 'vendor/yargs.js']);
+});
+
+test('one copy of graphql, in its production mode (plain instanceof)', () => {
+  const vendor = readdirSync(join(DIST, 'vendor'));
+  for (const file of vendor) {
+    const text = readFileSync(join(DIST, 'vendor', file), 'utf8');
+    if (file !== 'graphql.js') assert.ok(!text.includes('Schema must contain uniquely named types'), `${file} holds a copy of graphql`);
+  }
+  const graphql = readFileSync(join(DIST, 'vendor', 'graphql.js'), 'utf8');
+  // graphql decides with `process.env.NODE_ENV === 'production'`; the build defines it.
+  assert.ok(!graphql.includes('process.env.NODE_ENV'), 'graphql reads NODE_ENV at run time');
+  assert.ok(!readFileSync(CLI, 'utf8').includes('Schema must contain uniquely named types'), 'cli.js holds a copy of graphql');
+});
