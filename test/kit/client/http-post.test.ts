@@ -65,6 +65,25 @@ test('httpPost reads an answer ended by the close, after an interim 100 Continue
   assert.deepEqual(await httpPost(await listening(t, server), {}, '{}', OPTIONS), { status: 503, body: 'starting' });
 });
 
+test('httpPost is done as soon as a sized or chunked answer is whole, even if the server keeps the connection open', async (t) => {
+  const sized = rawServer((s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+  assert.deepEqual(await httpPost(await listening(t, sized), {}, '', OPTIONS), { status: 200, body: 'ok' });
+  const chunked = rawServer((s) => s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'));
+  assert.deepEqual(await httpPost(await listening(t, chunked), {}, '', OPTIONS), { status: 200, body: 'ok' });
+});
+
+test('httpPost sends the request in one write', async (t) => {
+  const writes: number[] = [];
+  const server = createNetServer((socket) => {
+    socket.on('data', (c) => {
+      writes.push(c.length);
+      socket.end('HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n');
+    });
+  });
+  await httpPost(await listening(t, server), { authorization: 'Bearer x' }, '{"query":"{ status { pid } }"}', OPTIONS);
+  assert.equal(writes.length, 1, `the request came in ${writes.length} pieces`);
+});
+
 test('httpPost fails when the answer is cut short or is not HTTP', async (t) => {
   const short = rawServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
   await assert.rejects(httpPost(await listening(t, short), {}, '', OPTIONS), /socket hang up/);
