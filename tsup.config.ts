@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
@@ -53,6 +54,8 @@ const node: Options = {
   sourcemap: false,
   define: {
     __TEND_VERSION__: JSON.stringify(pkg.version),
+    // One per build: part of the code cache's key (src/kit/code-cache.ts).
+    __TEND_BUILD__: JSON.stringify(randomBytes(4).toString('hex')),
     // graphql's `instanceOf` as plain `instanceof`, as graphql does in
     // production: its development variant guards against two copies of
     // graphql, impossible here, on every type check of every request.
@@ -79,7 +82,8 @@ const commonjs: Options = {
 export default defineConfig([
   {
     ...commonjs,
-    entry: { cli: 'src/cli.ts' },
+    // The bin runs the program through V8's code cache (src/bin.ts).
+    entry: { cli: 'src/bin.ts', tend: 'src/cli.ts' },
     esbuildOptions: fromVendor('./vendor/'),
     // Holds dist/package.json, `{"type":"commonjs"}`.
     publicDir: 'scripts/build/dist-root',

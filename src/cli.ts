@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { main } from './kit/main.js';
 import { tend } from './tend.js';
 import { tendCli } from './cli/extensions.js';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { until } from '../helpers/wait.js';
 
 const DIST = dirname(CLI);
 
@@ -22,7 +23,7 @@ test('the bin is CommonJS (dist/package.json) with its shebang; the kit is an ES
   assert.match(pkg.exports['.']!.import, /\.mjs$/);
 });
 
-test('tend status, stop and --version read dist/cli.js alone: no vendored dependency, no dashboard', async (t) => {
+test('tend status, stop and --version load dist/cli.js alone (which compiles tend.js): no vendored dependency, no dashboard', async (t) => {
   const box = makeSandbox(t);
   assert.equal((await box.cli(['start'])).code, 0);
   assert.deepEqual(await filesLoaded(box, ['status']), ['cli.js']);
@@ -47,4 +48,19 @@ test('one copy of graphql, in its production mode (plain instanceof)', () => {
   // graphql decides with `process.env.NODE_ENV === 'production'`; the build defines it.
   assert.ok(!graphql.includes('process.env.NODE_ENV'), 'graphql reads NODE_ENV at run time');
   assert.ok(!readFileSync(CLI, 'utf8').includes('Schema must contain uniquely named types'), 'cli.js holds a copy of graphql');
+});
+
+test('the daemon writes the code cache once ready; status and stop only read it', async (t) => {
+  const box = makeSandbox(t);
+  const cacheDir = join(box.stateDir, 'code-cache');
+  const caches = () => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
+  assert.equal((await box.cli(['status'])).code, 3);
+  assert.deepEqual(caches(), [], 'status wrote a cache');
+  assert.equal((await box.cli(['start'])).code, 0);
+  await until('the daemon wrote its code cache', () => caches().length === 1);
+  assert.match(caches()[0]!, /^tend-\d+\.\d+\.\d+.*-node\d+\.\d+\.\d+-\w+-[0-9a-f]{8}-/);
+  rmSync(join(cacheDir, caches()[0]!));
+  assert.equal((await box.cli(['status'])).code, 0);
+  assert.equal((await box.cli(['stop'])).code, 0);
+  assert.deepEqual(caches(), [], 'a command wrote the cache');
 });

@@ -14,6 +14,7 @@ import { UiSessions } from '../server/ui-session.js';
 import type { LiveStatus } from '../server/status-shape.js';
 import { ensureInstanceDir } from '../state/instance-dir.js';
 import { acquireLock, AlreadyRunningError } from '../state/lock.js';
+import { saveCodeCache } from '../code-cache.js';
 import { readMetadata, removeMetadata, writeMetadata, type Metadata } from '../state/metadata.js';
 import type { InstancePaths } from '../state/paths.js';
 import { buildMetadata } from './daemon-metadata.js';
@@ -144,6 +145,8 @@ class DaemonRun<S> {
     try {
       const metadata = await this.start();
       this.log.line(`ready: pid ${process.pid}, ${metadata.endpoint}, project ${this.options.paths.projectDir}`);
+      // After ready, off the start's path: the code the commands will find compiled.
+      setImmediate(saveCodeCache);
     } catch (err) {
       await this.reportStartFailure(err);
       if (err instanceof AlreadyRunningError && !this.options.foreground) return 0;

@@ -16,7 +16,7 @@ export interface AtomicWriteOptions {
  * never a mix: a temp file in the same directory, created exclusively (a
  * planted symlink is never followed), fsynced, then renamed over the target.
  */
-export function writeFileAtomic(file: string, data: string, mode = 0o600, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, options: AtomicWriteOptions = {}): void {
   const durable = options.durable ?? true;
   // pid + a random part only keep writers apart; 'wx' below is what makes it
   // safe. Not node:crypto: `status` reads metadata through this module.
@@ -24,7 +24,8 @@ export function writeFileAtomic(file: string, data: string, mode = 0o600, option
   // 'wx' = O_CREAT|O_EXCL: fails instead of following anything already there.
   const fd = openSync(tmp, 'wx', mode);
   try {
-    writeSync(fd, data);
+    if (typeof data === 'string') writeSync(fd, data);
+    else writeSync(fd, data);
     if (durable) fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
