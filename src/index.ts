@@ -36,3 +36,5 @@ export type { SnapshotFile, Verdict } from './kit/log/log-source.js';
 export { DAEMON_LOG_FORMAT } from './kit/log/log-record.js';
 export type { LogFormat, LogRecord, RecordParser } from './kit/log/log-record.js';
 export { followFile } from './kit/log/follow.js';
+export { runCached, saveCodeCache } from './kit/code-cache.js';
+export type { CodeCacheOptions, CodeCacheUse } from './kit/code-cache.js';
