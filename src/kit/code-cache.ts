@@ -17,7 +17,7 @@ import { checkTrusted } from './state/trust.js';
 
 /** Options of runCached. */
 export interface CodeCacheOptions {
-  /** The tool's name: the cache files are `<name>-…` in `<state root>/code-cache`. */
+  /** The tool's name: the cache files are `<name>-…` in `<state root>/.code-cache`. */
   name: string;
   version: string;
   /**
@@ -52,7 +52,7 @@ export function runCached(file: string, options: CodeCacheOptions): CodeCacheUse
   } catch {
     // A bad <NAME>_STATE_DIR: the program itself reports it.
   }
-  const cacheDir = root === null ? null : join(root, 'code-cache');
+  const cacheDir = root === null ? null : join(root, '.code-cache');
   const { size, mtimeMs } = statSync(file);
   const identity = `${options.build}-${size.toString(36)}-${Math.trunc(mtimeMs).toString(36)}`;
   const cacheFile = cacheDir === null ? null : join(cacheDir, `${options.name}-${options.version}-node${process.versions.node}-${process.arch}-${identity}.bin`);

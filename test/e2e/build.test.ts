@@ -52,7 +52,7 @@ test('one copy of graphql, in its production mode (plain instanceof)', () => {
 
 test('the daemon writes the code cache once ready; status and stop only read it', async (t) => {
   const box = makeSandbox(t);
-  const cacheDir = join(box.stateDir, 'code-cache');
+  const cacheDir = join(box.stateDir, '.code-cache');
   const caches = () => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
   assert.equal((await box.cli(['status'])).code, 3);
   assert.deepEqual(caches(), [], 'status wrote a cache');

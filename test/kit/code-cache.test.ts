@@ -34,7 +34,7 @@ function box(t: TestContext): Box {
       assert.equal(ran, '1', 'the program ran');
       return use as CodeCacheUse;
     },
-    caches: () => (existsSync(join(root, 'code-cache')) ? readdirSync(join(root, 'code-cache')) : []),
+    caches: () => (existsSync(join(root, '.code-cache')) ? readdirSync(join(root, '.code-cache')) : []),
   };
 }
 
@@ -46,12 +46,12 @@ test('a run compiles without a cache and writes none; saveCodeCache writes it, p
   const [file, ...more] = b.caches();
   assert.deepEqual(more, []);
   assert.match(file!, new RegExp(`^tool-1\\.0\\.0-node${process.versions.node}-${process.arch}-b1-`));
-  assert.equal(statSync(join(b.root, 'code-cache', file!)).mode & 0o777, 0o600);
-  assert.equal(statSync(join(b.root, 'code-cache')).mode & 0o777, 0o700);
+  assert.equal(statSync(join(b.root, '.code-cache', file!)).mode & 0o777, 0o600);
+  assert.equal(statSync(join(b.root, '.code-cache')).mode & 0o777, 0o700);
   assert.equal(b.run(), 'used');
-  const written = statSync(join(b.root, 'code-cache', file!)).mtimeMs;
+  const written = statSync(join(b.root, '.code-cache', file!)).mtimeMs;
   assert.equal(b.run('b1', { save: true }), 'used');
-  assert.equal(statSync(join(b.root, 'code-cache', file!)).mtimeMs, written, 'a used cache is not rewritten');
+  assert.equal(statSync(join(b.root, '.code-cache', file!)).mtimeMs, written, 'a used cache is not rewritten');
 });
 
 test('another build, or a changed program file, has its own cache; saving it removes the old one', (t) => {
@@ -69,14 +69,14 @@ test('another build, or a changed program file, has its own cache; saving it rem
 test('a corrupt cache is rejected and rewritten; an untrusted one is never read', (t) => {
   const b = box(t);
   b.run('b1', { save: true });
-  const file = join(b.root, 'code-cache', b.caches()[0]!);
+  const file = join(b.root, '.code-cache', b.caches()[0]!);
   writeFileSync(file, Buffer.alloc(4096, 7));
   assert.equal(b.run('b1', { save: true }), 'rejected');
   assert.equal(b.run(), 'used', 'rewritten after the rejection');
   chmodSync(file, 0o666);
   assert.equal(b.run(), 'none', 'a cache others can write is not read');
   chmodSync(file, 0o600);
-  chmodSync(join(b.root, 'code-cache'), 0o777);
+  chmodSync(join(b.root, '.code-cache'), 0o777);
   assert.equal(b.run(), 'none', 'nor one in a dir others can write');
 });
 
