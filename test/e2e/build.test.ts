@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { cliPath } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { until } from '../helpers/wait.js';
 
+const CLI = cliPath();
 const DIST = dirname(CLI);
 
 /** The files of dist/ a command loaded (NODE_DEBUG=module prints each one Node's loader reads). */
