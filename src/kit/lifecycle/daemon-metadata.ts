@@ -1,6 +1,6 @@
 import type { DaemonDefinition } from '../define.js';
 import { bootId, processStartTime } from '../process/process-info.js';
-import { METADATA_SCHEMA, type Metadata } from '../state/metadata.js';
+import { METADATA_SCHEMA, writeMetadata, type Metadata } from '../state/metadata.js';
 import type { InstancePaths } from '../state/paths.js';
 
 /** What the daemon knows about itself once its endpoint is bound. */
@@ -38,4 +38,37 @@ export function buildMetadata(input: MetadataInput): Metadata {
     foreground: input.foreground,
     stopTimeoutMs: input.stopTimeoutMs,
   };
+}
+
+/**
+ * daemon.json as this daemon publishes it: written atomically once the
+ * endpoint serves, rewritten when the stop budget changes (a reload), never
+ * once stopping (teardown removes the file).
+ */
+export class MetadataPublisher {
+  private current: Metadata | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Writes the first daemon.json; from here on clients can find the daemon. */
+  publish(input: MetadataInput): Metadata {
+    const metadata = buildMetadata(input);
+    writeMetadata(this.file, metadata);
+    this.current = metadata;
+    return metadata;
+  }
+
+  /** Rewrites daemon.json when `stop`'s budget changed (nothing before the first publish). */
+  republishStopBudget(stopTimeoutMs: number): void {
+    const metadata = this.current;
+    if (!metadata || stopTimeoutMs === metadata.stopTimeoutMs) return;
+    try {
+      writeMetadata(this.file, (this.current = { ...metadata, stopTimeoutMs }));
+    } catch (err) {
+      this.log(`publishing the stop budget in ${this.file}: ${(err as Error).message}`);
+    }
+  }
 }

@@ -73,3 +73,12 @@ export function parseReadyMessage(line: string): ReadyMessage | null {
   }
   return null;
 }
+
+/**
+ * Says why a start failed on the pipe: an already running daemon with its
+ * pid, else the errno where there is one (CONTRACT: `"code":"EADDRINUSE"`,
+ * which `start` maps back) or the error's code.
+ */
+export function sendStartFailure(pipe: ReadyPipe, err: { code: string; message: string; pid?: number; errno?: string }): void {
+  pipe.send({ ok: false, code: err.errno ?? err.code, message: err.message, ...(err.pid === undefined ? {} : { pid: err.pid }) });
+}

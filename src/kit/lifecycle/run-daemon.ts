@@ -1,55 +1,35 @@
+// Over ~200 lines on purpose: this is the order of the daemon's steps and the
+// state they share (the run's ids, stop signal, teardown stack, app state).
+// Each step's work is its own module (hold-lock, bind-endpoint, mount-app,
+// daemon-metadata, state-watch, daemon-signals, ready-pipe); splitting the
+// order itself would scatter one sequence across files.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, writeSync } from 'node:fs';
 import type { DaemonApp, DaemonContext, DaemonDefinition } from '../define.js';
 import { DaemonError, errnoOf, toDaemonError } from '../errors.js';
-import { createDaemonLog, openLog, type DaemonLog } from '../log/daemon-log.js';
+import { createDaemonLog, type DaemonLog } from '../log/daemon-log.js';
 import { guardTerminal, type Terminal } from '../log/terminal.js';
-import { bootId, processStartTime } from '../process/process-info.js';
-import { escalation, REAP_GRACE_MS, reapInDaemon } from './reap.js';
-import { hostsFor } from '../server/guard.js';
-import { listen, type Listening } from '../server/listen.js';
+import { escalation } from './reap.js';
+import type { Listening } from '../server/listen.js';
 import { selfQuery } from '../server/self-query.js';
-import { UiSessions } from '../server/ui-session.js';
 import type { LiveStatus } from '../server/status-shape.js';
 import { ensureInstanceDir } from '../state/instance-dir.js';
-import { acquireLock, AlreadyRunningError } from '../state/lock.js';
+import { AlreadyRunningError } from '../state/lock.js';
+import type { Metadata } from '../state/metadata.js';
+import { bindEndpoint } from './bind-endpoint.js';
+import { MetadataPublisher } from './daemon-metadata.js';
 import { saveCodeCache } from '../code-cache.js';
-import { readMetadata, removeMetadata, writeMetadata, type Metadata } from '../state/metadata.js';
-import type { InstancePaths } from '../state/paths.js';
-import { buildMetadata } from './daemon-metadata.js';
 import { installSignals } from './daemon-signals.js';
+import { holdLock } from './hold-lock.js';
 import { liveStatus } from './live-status.js';
-import type { ReadyPipe } from './ready-pipe.js';
-import { watchState } from './state-watch.js';
+import { mountApp } from './mount-app.js';
+import { sendStartFailure } from './ready-pipe.js';
+import { DEFAULT_DRAIN_MS, type DaemonRunOptions } from './run-options.js';
+import { stopWhenStateRemoved } from './state-watch.js';
 import { TeardownStack } from './teardown.js';
 import { reachStep, type FaultStep, type TestFaults } from './test-faults.js';
 
-/** How the daemon process was asked to run. */
-export interface DaemonRunOptions {
-  paths: InstancePaths;
-  host: string;
-  port: number;
-  foreground: boolean;
-  /** Foreground only: one JSON object per line on stdout (`{"service","daemon","time","line"}` for the daemon's own). */
-  json?: boolean;
-  pipe: ReadyPipe;
-  /** Test-only misbehaviour (see test-faults.ts); none by default. */
-  faults?: TestFaults;
-  introspection?: boolean;
-  drainMs?: number;
-  /** Lifetime of a dashboard login code (tests shorten it; default 60 s). */
-  uiCodeTtlMs?: number;
-  /** A query whose answer goes on the ready pipe (what `start` would ask right after). */
-  readyQuery?: string;
-  /** The configuration file named on the command line, or null. */
-  configFile?: string | null;
-  /** What the tool's CLI launched it with (CliExtensions.launch). */
-  launch?: unknown;
-}
-
-/** How long in-flight requests get to finish at shutdown. */
-const DEFAULT_DRAIN_MS = 5_000;
+export type { DaemonRunOptions } from './run-options.js';
 
 /**
  * The daemon's whole life: lock, bind, start the tool, write metadata, say
@@ -83,8 +63,8 @@ class DaemonRun<S> {
   private readonly status: () => LiveStatus;
   /** A second Ctrl-C while stopping: SIGKILL what still runs (then exit at once). */
   private readonly escalate: () => void;
-  /** What daemon.json says now (rewritten when the stop budget changes). */
-  private metadata: Metadata | undefined;
+  /** daemon.json, once published (rewritten when the stop budget changes). */
+  private readonly metadata: MetadataPublisher;
 
   constructor(
     private readonly def: DaemonDefinition<S>,
@@ -98,6 +78,7 @@ class DaemonRun<S> {
     this.terminal = guardTerminal((why) => foreground && this.requestStop(`the terminal is gone (${why})`));
     this.log = createDaemonLog({ logFile: paths.logFile, terminal: foreground ? this.terminal : undefined, json: options.json === true, name: def.name });
     this.teardown = new TeardownStack(this.log.line);
+    this.metadata = new MetadataPublisher(paths.metadataFile, this.log.line);
     this.escalate = escalation(def.reap, paths, this.log.line);
     this.status = liveStatus({ def, paths, instanceId: this.instanceId, startedAt: this.startedAt, foreground, requestsServed: () => this.requestsServed,
       droppedLines: () => this.log.droppedLines() + (this.started ? (this.started.app.droppedLines?.(this.started.state) ?? 0) : 0),
@@ -114,7 +95,8 @@ class DaemonRun<S> {
       output: this.log.output,
       notifyChange: () => {
         this.changes.emit('change');
-        this.republishStopBudget();
+        // A change (a reload, by SIGHUP or the API) may change the stop budget.
+        if (!this.stopper.signal.aborted) this.metadata.republishStopBudget(this.stopBudgetMs());
       },
       signal: this.stopper.signal,
     };
@@ -189,34 +171,13 @@ class DaemonRun<S> {
     // Only a `start` waiting on the pipe reads what settling shows.
     if (this.options.readyQuery && this.options.pipe.open) await app.settle?.(this.started.state, this.ctx);
     this.throwIfStopping();
-    const { createDaemonApp } = await server$;
-    const allowed = hostsFor(this.options.host, bound.port);
-    const yoga = createDaemonApp({
-      token: this.token,
-      allowedHosts: () => allowed,
-      status: this.status,
-      onChange: (listener) => {
-        this.changes.on('change', listener);
-        return () => this.changes.off('change', listener);
-      },
-      typeDefs: app.typeDefs,
-      introspection: this.options.introspection,
-      countRequest: () => void this.requestsServed++,
-      trackSubscription: (stop) => {
-        this.subscriptions.add(stop);
-        return () => this.subscriptions.delete(stop);
-      },
-      resolvers: app.resolvers?.(this.started.state, this.ctx),
-      ui: app.ui && {
-        bundle: app.ui,
-        logins: new UiSessions({ codeTtlMs: this.options.uiCodeTtlMs }),
-        // Cookies are per host, not per port: each daemon on 127.0.0.1 needs its own name.
-        cookieName: `${this.def.name}_ui_${bound.port}`,
-        command: `${this.def.name} ui`,
-      },
+    const yoga = await mountApp({
+      name: this.def.name, bound, host: this.options.host, token: this.token, status: this.status, changes: this.changes, subscriptions: this.subscriptions,
+      countRequest: () => void this.requestsServed++, app, resolvers: app.resolvers?.(this.started.state, this.ctx),
+      introspection: this.options.introspection, uiCodeTtlMs: this.options.uiCodeTtlMs, server: server$,
     });
-    bound.setHandler(yoga);
-    const metadata = this.publishMetadata(bound.port);
+    const { paths, host, foreground } = this.options;
+    const metadata = this.metadata.publish({ def: this.def, paths, instanceId: this.instanceId, token: this.token, startedAt: this.startedAt, host, port: bound.port, foreground, stopTimeoutMs: this.stopBudgetMs() });
     await this.step('after-metadata');
     await this.step('before-ready');
     this.throwIfStopping();
@@ -250,38 +211,19 @@ class DaemonRun<S> {
     });
   }
 
-  /** Step: the advisory lock, held for the daemon's whole life. */
+  /** Step: the advisory lock, held for the daemon's whole life; what a killed daemon left is reaped. */
   private async takeLock(): Promise<void> {
-    const lock = await acquireLock(this.options.paths, {
-      owner: { pid: process.pid, processStartTime: processStartTime(process.pid), bootId: bootId(), instanceId: this.instanceId },
+    await holdLock({
+      paths: this.options.paths, instanceId: this.instanceId, reap: this.def.reap, log: this.log.line, teardown: this.teardown,
       onCompromised: (err) => this.requestStop(`the lock was compromised (${err.message}); another daemon may own it`, 1),
-    });
-    this.teardown.push('releasing the lock', () => lock.release());
-    await reapInDaemon(this.def.reap, { paths: this.options.paths, graceMs: REAP_GRACE_MS, log: this.log.line, why: 'left by a killed daemon' });
-    // Only our own metadata: after a compromised lock it may be another daemon's.
-    // A state dir made unsafe while we ran (a chmod, a chown) makes this step
-    // fail and log; the stack still releases the lock.
-    this.teardown.push(`removing ${this.options.paths.metadataFile}`, () => {
-      const current = readMetadata(this.options.paths.metadataFile);
-      if (current.kind === 'ok' && current.metadata.instanceId === this.instanceId) removeMetadata(this.options.paths.metadataFile);
     });
     this.throwIfStopping();
   }
 
-  /** Step: bind the endpoint (requests get 503 until the app is mounted). */
+  /** Step: bind the endpoint (requests get 503 until the app is mounted); closing it drains. */
   private async bindEndpoint(app: DaemonApp<S>): Promise<Listening> {
     const { host, port, paths } = this.options;
-    const bound = await listen(host, port).catch((err: unknown) => {
-      const e = toDaemonError(err, 'START_FAILED');
-      // Name who holds the port, so the user knows what to stop.
-      const holder = e.code === 'PORT_IN_USE' ? app.describePortInUse?.(port, paths) : null;
-      if (!holder) throw e;
-      // The holder right after the address, before the next step listen() suggests.
-      const message = /^listen EADDRINUSE: address already in use [^;]+/.test(e.message)
-        ? e.message.replace(/^(listen EADDRINUSE: address already in use [^;]+)/, `$1: ${holder}`)
-        : `${e.message}: ${holder}`;
-      throw new DaemonError(e.code, message, { cause: err });
-    });
+    const bound = await bindEndpoint(host, port, () => app.describePortInUse?.(port, paths));
     this.teardown.push('closing the endpoint', async () => {
       for (const stop of this.subscriptions) stop();
       const closing = bound.close(this.options.drainMs ?? DEFAULT_DRAIN_MS);
@@ -291,53 +233,15 @@ class DaemonRun<S> {
     return bound;
   }
 
-  /** Step: write daemon.json, atomically; from here on clients can find the daemon. */
-  private publishMetadata(port: number): Metadata {
-    const { paths, host, foreground } = this.options;
-    const metadata = buildMetadata({ def: this.def, paths, instanceId: this.instanceId, token: this.token, startedAt: this.startedAt, host, port, foreground, stopTimeoutMs: this.stopBudgetMs() });
-    writeMetadata(paths.metadataFile, metadata);
-    this.metadata = metadata;
-    return metadata;
-  }
-
   /** What `stop` should wait for: the endpoint's drain plus the tool's stop budget. */
   private stopBudgetMs(): number {
     const budget = this.started ? (this.started.app.stopBudgetMs?.(this.started.state) ?? 0) : 0;
     return (this.options.drainMs ?? DEFAULT_DRAIN_MS) + budget;
   }
 
-  // A change (a reload, by SIGHUP or the API) may change the stop budget; never once stopping (teardown removes the file).
-  private republishStopBudget(): void {
-    const { metadata } = this;
-    if (!metadata || this.stopper.signal.aborted) return;
-    const next = this.stopBudgetMs();
-    if (next === metadata.stopTimeoutMs) return;
-    try {
-      writeMetadata(this.options.paths.metadataFile, (this.metadata = { ...metadata, stopTimeoutMs: next }));
-    } catch (err) {
-      this.log.line(`publishing the stop budget in ${this.options.paths.metadataFile}: ${(err as Error).message}`);
-    }
-  }
-
   /** Step: stop when the state dir disappears under the running daemon. */
   private watchState(): () => void {
-    const { paths } = this.options;
-    return watchState(paths, () => {
-      // Its files are gone (rm -rf of the state dir): nothing can find or stop
-      // this daemon any more, and the next start would run a second one. Stop
-      // now, before that start can bind, and say so where `logs` will look.
-      const why = `the state dir ${paths.dir} was removed under the running daemon`;
-      try {
-        if (existsSync(paths.logFile)) throw new Error('the log is still there: requestStop writes to it');
-        ensureInstanceDir(paths, this.def.name);
-        const fd = openLog(paths.logFile);
-        writeSync(fd, `${new Date().toISOString()} stopping: ${why}\n`);
-        closeSync(fd);
-      } catch {
-        // The log is still there, or not writable any more: requestStop's line goes to the open log.
-      }
-      this.requestStop(why, 1);
-    });
+    return stopWhenStateRemoved(this.options.paths, this.def.name, (why) => this.requestStop(why, 1));
   }
 
   /** SIGHUP: the tool re-reads its configuration; a failure keeps the running one. */
@@ -353,14 +257,9 @@ class DaemonRun<S> {
 
   /** Says why the start failed on the ready pipe (and the log), and undoes what was set up. */
   private async reportStartFailure(err: unknown): Promise<void> {
-    if (err instanceof AlreadyRunningError) {
-      this.options.pipe.send({ ok: false, code: err.code, message: err.message, pid: err.pid });
-    } else {
-      const e = toDaemonError(err, 'START_FAILED');
-      this.log.line(`start failed: ${e.message}`);
-      // The pipe names the errno where there is one (CONTRACT: "code":"EADDRINUSE"); start maps it back.
-      this.options.pipe.send({ ok: false, code: errnoOf(e) ?? e.code, message: e.message });
-    }
+    const e = err instanceof AlreadyRunningError ? err : toDaemonError(err, 'START_FAILED');
+    if (!(e instanceof AlreadyRunningError)) this.log.line(`start failed: ${e.message}`);
+    sendStartFailure(this.options.pipe, { code: e.code, message: e.message, pid: e instanceof AlreadyRunningError ? e.pid : undefined, errno: e instanceof AlreadyRunningError ? undefined : errnoOf(e) });
     await this.teardown.run();
   }
 

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, writeSync } from 'node:fs';
+import { openLog } from '../log/daemon-log.js';
+import { ensureInstanceDir } from '../state/instance-dir.js';
 import type { InstancePaths } from '../state/paths.js';
 
 /** How often a running daemon checks that its lock and owner record still exist. */
@@ -19,4 +21,25 @@ export function watchState(paths: InstancePaths, onGone: () => void, intervalMs 
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Stops the daemon when its state dir is removed under it: nothing can find
+ * or stop it any more, and the next start would run a second one. Says so
+ * where `logs` will look (a new log when the old one went with the dir).
+ */
+export function stopWhenStateRemoved(paths: InstancePaths, name: string, stop: (why: string) => void): () => void {
+  return watchState(paths, () => {
+    const why = `the state dir ${paths.dir} was removed under the running daemon`;
+    try {
+      if (existsSync(paths.logFile)) throw new Error('the log is still there: stop() writes to it');
+      ensureInstanceDir(paths, name);
+      const fd = openLog(paths.logFile);
+      writeSync(fd, `${new Date().toISOString()} stopping: ${why}\n`);
+      closeSync(fd);
+    } catch {
+      // The log is still there, or not writable any more: stop()'s line goes to the open log.
+    }
+    stop(why);
+  });
 }
