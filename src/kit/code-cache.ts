@@ -1,18 +1,20 @@
-import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
-import { unlinkQuiet, writeFileAtomic } from './state/atomic-write.js';
-import { checkTrusted } from './state/trust.js';
+import { cacheStore, type CacheStore } from './code-cache-store.js';
 
 /*
- * V8's code cache for a tool's bundled CommonJS program. Node 20 has no
- * compile cache of its own (module.enableCompileCache is Node 22), and
- * compiling the program is most of a short command's own time. The cache is
- * keyed by the tool's version, Node's version and arch, and the program
- * file's identity (the build's id, its size and mtime); it is read through the same trust check as the state
- * files, and V8 checks it again (a rejected cache is ignored). Only the
- * daemon writes it (a writer of the state root anyway; read-only commands
- * never create anything), once it is ready.
+ * V8's code cache for a tool's bundled CommonJS program and the CommonJS
+ * files it requires by relative path from its own dir (its vendored
+ * dependencies: the daemon's yoga and graphql are most of what it compiles).
+ * Node 20 has no compile cache of its own (module.enableCompileCache is Node
+ * 22), and compiling is most of a short command's own time and of the
+ * daemon's start. Each file has its own cache, keyed by the tool's version,
+ * Node's version and arch, the build's id and the file's size and mtime; it
+ * is read through the same trust check as the state files, and V8 checks it
+ * again (a rejected cache is ignored). Only the daemon writes caches (a
+ * writer of the state root anyway; read-only commands never create
+ * anything), once it is ready.
  */
 
 /** Options of runCached. */
@@ -28,7 +30,7 @@ export interface CodeCacheOptions {
   build: string;
   /** The state root, or null when it cannot be known (then no cache). */
   stateRoot: () => string | null;
-  /** The program's require (its relative paths resolve from the program's dir). */
+  /** The require for everything but the program's own files (built-ins, native addons). */
   require: NodeJS.Require;
 }
 
@@ -39,41 +41,24 @@ const SAVE = Symbol.for('tend-kit.code-cache.save');
 /** How runCached compiled the program: with its cache, without one, or with one V8 refused. */
 export type CodeCacheUse = 'used' | 'none' | 'rejected';
 
+interface LoadedModule {
+  exports: unknown;
+  id: string;
+  filename: string;
+  loaded: boolean;
+}
+
 /**
  * Runs the CommonJS program `file` as Node's loader would (same wrapper and
  * arguments), compiled with its code cache when a trusted, matching one is
- * there. Returns how, once the program's top level has run.
+ * there; its relative requires of `.js` files under its dir go the same way.
+ * Returns how the program itself was compiled, once its top level has run.
  */
 export function runCached(file: string, options: CodeCacheOptions): CodeCacheUse {
-  const source = readFileSync(file, 'utf8');
-  let root: string | null = null;
-  try {
-    root = options.stateRoot();
-  } catch {
-    // A bad <NAME>_STATE_DIR: the program itself reports it.
-  }
-  const cacheDir = root === null ? null : join(root, '.code-cache');
-  const { size, mtimeMs } = statSync(file);
-  const identity = `${options.build}-${size.toString(36)}-${Math.trunc(mtimeMs).toString(36)}`;
-  const cacheFile = cacheDir === null ? null : join(cacheDir, `${options.name}-${options.version}-node${process.versions.node}-${process.arch}-${identity}.bin`);
-  const cachedData = root !== null && cacheFile !== null ? readTrusted(root, cacheFile) : undefined;
-  // The wrapper on a line of its own keeps the program's line numbers in stack traces.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {
-    filename: file,
-    lineOffset: -1,
-    cachedData,
-    // `import()` in the program (an optional native addon) as in any CommonJS file.
-    importModuleDynamically: vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier: string) => import(specifier)),
-  } as ConstructorParameters<typeof Script>[1]);
-  if (root !== null && cacheFile !== null && (cachedData === undefined || script.cachedDataRejected)) {
-    (globalThis as Record<symbol, unknown>)[SAVE] = () => saveTrusted(root, cacheFile, `${options.name}-`, script.createCachedData());
-  }
-  const module = { exports: {} };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, options.require, module, file, dirname(file));
-  return cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  return new CachedLoader(file, options).run();
 }
 
-/** Saves the code cache of the program this process runs, when runCached asked for one (else nothing). */
+/** Saves the code caches this process asked for (files compiled without a usable one), else nothing. */
 export function saveCodeCache(): void {
   const save = (globalThis as Record<symbol, unknown>)[SAVE];
   if (typeof save !== 'function') return;
@@ -81,27 +66,81 @@ export function saveCodeCache(): void {
   save();
 }
 
-function readTrusted(root: string, file: string): Buffer | undefined {
-  try {
-    return checkTrusted(root, file) === 'ok' ? readFileSync(file) : undefined;
-  } catch {
-    // Untrusted or unreadable: compiled without it, as on a first run.
-    return undefined;
-  }
-}
+/** One program's files, each compiled once with its cache, in a registry of its own (one copy of each). */
+class CachedLoader {
+  private readonly store: CacheStore | null;
+  private readonly home: string;
+  private readonly modules = new Map<string, LoadedModule>();
+  private readonly unsaved: Array<{ file: string; script: Script }> = [];
 
-// Best effort: a cache is only ever an optimisation. Older caches of this
-// tool (other versions or builds) go, so the dir holds one.
-function saveTrusted(root: string, file: string, prefix: string, data: Buffer): void {
-  const dir = dirname(file);
-  try {
-    mkdirSync(dir, { mode: 0o700, recursive: true });
-    if (checkTrusted(root, dir) !== 'ok') return;
-    writeFileAtomic(file, data, 0o600, { durable: false });
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith(prefix) && name.endsWith('.bin') && join(dir, name) !== file) unlinkQuiet(join(dir, name));
+  constructor(private readonly main: string, private readonly options: CodeCacheOptions) {
+    this.home = dirname(main);
+    let root: string | null = null;
+    try {
+      root = options.stateRoot();
+    } catch {
+      // A bad <NAME>_STATE_DIR: the program itself reports it.
     }
-  } catch {
-    // Not writable (a read-only or full disk): the next start tries again.
+    this.store = root === null ? null : cacheStore(root, `${options.name}-${options.version}-node${process.versions.node}-${process.arch}-${options.build}`, `${options.name}-`);
+  }
+
+  run(): CodeCacheUse {
+    return this.load(this.main);
+  }
+
+  private load(file: string): CodeCacheUse {
+    const { size, mtimeMs } = statSync(file);
+    const key = `${relative(this.home, file).replace(/[^\w.-]+/g, '_')}-${size.toString(36)}-${Math.trunc(mtimeMs).toString(36)}`;
+    // Read the cache before the source: V8 copies both, and freeing one
+    // before the other is read leaves a hole glibc keeps in the daemon's RSS.
+    const cachedData = this.store?.read(key);
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${readFileSync(file, 'utf8')}\n})`, {
+      filename: file,
+      // The wrapper on a line of its own keeps the file's line numbers in stack traces.
+      lineOffset: -1,
+      cachedData,
+      // `import()` in the program (an optional native addon) as in any CommonJS file.
+      importModuleDynamically: vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier: string) => import(specifier)),
+    } as ConstructorParameters<typeof Script>[1]);
+    if (this.store !== null && (cachedData === undefined || script.cachedDataRejected)) this.askToSave(key, script);
+    const module: LoadedModule = { exports: {}, id: file, filename: file, loaded: false };
+    // Registered before it runs: a require cycle gets the exports so far, as in Node.
+    this.modules.set(file, module);
+    (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, this.requireFrom(dirname(file)), module, file, dirname(file));
+    module.loaded = true;
+    return cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  }
+
+  /** A require for a file in `dir`: the program's own `.js` files through the cache, the rest through Node. */
+  private requireFrom(dir: string): NodeJS.Require {
+    const fallback = this.options.require;
+    const own = (id: string): string | null => {
+      if (!id.startsWith('./') && !id.startsWith('../')) return null;
+      const path = resolve(dir, id);
+      const rel = relative(this.home, path);
+      return path.endsWith('.js') && !rel.startsWith('..') && !isAbsolute(rel) ? path : null;
+    };
+    const require = (id: string): unknown => {
+      const path = own(id);
+      if (path === null) return fallback(id);
+      if (!this.modules.has(path)) this.load(path);
+      return this.modules.get(path)!.exports;
+    };
+    return Object.assign(require, {
+      resolve: Object.assign((id: string, opts?: { paths?: string[] }) => own(id) ?? fallback.resolve(id, opts), { paths: fallback.resolve.paths }),
+      cache: fallback.cache,
+      main: fallback.main,
+      extensions: fallback.extensions,
+    }) as NodeJS.Require;
+  }
+
+  // One hook for all the files: the daemon saves them together once ready,
+  // when their lazily compiled functions are in the cache too.
+  private askToSave(key: string, script: Script): void {
+    this.unsaved.push({ file: key, script });
+    const store = this.store!;
+    (globalThis as Record<symbol, unknown>)[SAVE] = () => {
+      for (const { file, script: s } of this.unsaved.splice(0)) store.save(file, s.createCachedData());
+    };
   }
 }

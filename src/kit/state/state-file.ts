@@ -6,6 +6,9 @@ import { checkTrusted, checkTrustedFile, type TrustOptions } from './trust.js';
 /** Reading a small state file: missing and garbage are values; untrusted state throws. */
 export type StateFileRead = { kind: 'missing' } | { kind: 'invalid'; reason: string } | { kind: 'ok'; text: string };
 
+/** Reading a state file's bytes (a binary file such as a code cache). */
+export type StateBytesRead = { kind: 'missing' } | { kind: 'invalid'; reason: string } | { kind: 'ok'; bytes: Buffer };
+
 /** Options of readStateFile. */
 export interface StateFileOptions extends TrustOptions {
   /** The state root; default: two levels up (`<root>/<instance>/<file>`). */
@@ -21,6 +24,12 @@ export interface StateFileOptions extends TrustOptions {
  * on; one owned by another user throws UnsafeStateError.
  */
 export function readStateFile(file: string, options: StateFileOptions = {}): StateFileRead {
+  const read = readStateBytes(file, options);
+  return read.kind === 'ok' ? { kind: 'ok', text: read.bytes.toString('utf8') } : read;
+}
+
+/** readStateFile's checks, giving the bytes as they are. */
+export function readStateBytes(file: string, options: StateFileOptions = {}): StateBytesRead {
   const root = options.stateRoot ?? dirname(dirname(file));
   if (checkTrusted(root, dirname(file), options) === 'missing') return { kind: 'missing' };
   let fd: number;
@@ -46,7 +55,7 @@ export function readStateFile(file: string, options: StateFileOptions = {}): Sta
       if (n === 0) break;
       got += n;
     }
-    return { kind: 'ok', text: buf.subarray(0, got).toString('utf8') };
+    return { kind: 'ok', bytes: buf.subarray(0, got) };
   } catch (err) {
     if ((err as { code?: string }).code === 'STATE_UNSAFE') throw err;
     return { kind: 'invalid', reason: `it cannot be read (${(err as Error).message})` };
