@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { debuglog } from 'node:util';
 import { Script, constants as vmConstants } from 'node:vm';
 import { cacheStore, type CacheStore } from './code-cache-store.js';
 
@@ -34,6 +35,9 @@ export interface CodeCacheOptions {
   require: NodeJS.Require;
 }
 
+// NODE_DEBUG=module names the files this loader reads, as Node's own loader does.
+const debug = debuglog('module');
+
 // The hook the daemon calls (saveCodeCache) lives on globalThis: the loader
 // and the program are separate bundles, so no module is shared between them.
 const SAVE = Symbol.for('tend-kit.code-cache.save');
@@ -58,12 +62,12 @@ export function runCached(file: string, options: CodeCacheOptions): CodeCacheUse
   return new CachedLoader(file, options).run();
 }
 
-/** Saves the code caches this process asked for (files compiled without a usable one), else nothing. */
-export function saveCodeCache(): void {
+/** Saves the code caches this process asked for (files compiled without a usable one); returns how many. */
+export function saveCodeCache(): number {
   const save = (globalThis as Record<symbol, unknown>)[SAVE];
-  if (typeof save !== 'function') return;
+  if (typeof save !== 'function') return 0;
   delete (globalThis as Record<symbol, unknown>)[SAVE];
-  save();
+  return (save as () => number)();
 }
 
 /** One program's files, each compiled once with its cache, in a registry of its own (one copy of each). */
@@ -89,6 +93,7 @@ class CachedLoader {
   }
 
   private load(file: string): CodeCacheUse {
+    debug('load %j for module %j (code cache)', file, file);
     const { size, mtimeMs } = statSync(file);
     const key = `${relative(this.home, file).replace(/[^\w.-]+/g, '_')}-${size.toString(36)}-${Math.trunc(mtimeMs).toString(36)}`;
     // Read the cache before the source: V8 copies both, and freeing one
@@ -140,7 +145,9 @@ class CachedLoader {
     this.unsaved.push({ file: key, script });
     const store = this.store!;
     (globalThis as Record<symbol, unknown>)[SAVE] = () => {
-      for (const { file, script: s } of this.unsaved.splice(0)) store.save(file, s.createCachedData());
+      const files = this.unsaved.splice(0);
+      for (const { file, script: s } of files) store.save(file, s.createCachedData());
+      return files.length;
     };
   }
 }

@@ -85,3 +85,23 @@ test('without a state root the program runs without a cache and saves none', (t)
   assert.equal(b.run('b1', { save: true, root: '-' }), 'none');
   assert.deepEqual(b.caches(), []);
 });
+
+test('the files the program requires from its own dir get a cache each, one copy each; a FIFO in place of a cache is never waited on', (t) => {
+  const b = box(t);
+  const dir = join(b.program, '..');
+  mkdirSync(join(dir, 'vendor'));
+  writeFileSync(join(dir, 'vendor', 'dep.js'), "exports.made = (exports.made ?? 0) + 1; exports.peer = require('./peer.js');\n");
+  writeFileSync(join(dir, 'vendor', 'peer.js'), "module.exports = { dep: require('./dep.js') };\n");
+  writeFileSync(b.program, "const a = require('./vendor/dep.js'); const again = require('./vendor/dep.js');\nif (a !== again || a.made !== 1 || a.peer.dep !== a) throw new Error('two copies');\nglobalThis.__ran = 1;\n");
+  assert.equal(b.run('b1', { save: true }), 'none');
+  const names = b.caches().sort();
+  assert.equal(names.length, 3, names.join(' '));
+  assert.ok(names.some((n) => n.includes('-vendor_dep.js-')) && names.some((n) => n.includes('-vendor_peer.js-')) && names.some((n) => n.includes('-program.js-')), names.join(' '));
+  assert.equal(b.run(), 'used');
+  const peer = join(b.root, '.code-cache', names.find((n) => n.includes('-vendor_peer.js-'))!);
+  rmSync(peer);
+  execFileSync('mkfifo', ['-m', '600', peer]);
+  // A FIFO with no writer would block a plain read forever: this run must finish.
+  assert.equal(b.run('b1', { save: true }), 'used');
+  assert.ok(statSync(peer).isFile(), 'the FIFO was replaced by a cache');
+});
