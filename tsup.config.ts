@@ -10,6 +10,8 @@ import { defineConfig, type Options } from 'tsup';
  *  - dist/cli.js, the bin: all of tend's own code in one CommonJS file
  *    (dist/package.json says `"type": "commonjs"`). No ES module loader on
  *    the CLI paths, one file to read: `tend status` loads nothing else.
+ *  - dist/daemon.js: the daemon's code (src/daemon-main.ts), every
+ *    dependency inlined and tree-shaken (it loads most of them anyway).
  *  - dist/vendor/*.js: the heavy dependencies (yoga and graphql, yargs, yaml,
  *    zod, …), one CommonJS file each, required by cli.js only where a command
  *    uses them (esbuild wraps every lazily imported module, so a require
@@ -89,6 +91,13 @@ export default defineConfig([
     publicDir: 'scripts/build/dist-root',
     // Only this build's files: the others write beside it at the same time.
     clean: ['!**/*.mjs', '!**/*.d.ts', '!ui/**', '!vendor/**'],
+  },
+  {
+    ...commonjs,
+    // The daemon (src/bin.ts picks it in daemon mode): its code with every
+    // dependency inlined, so esbuild tree-shakes them as one graph.
+    entry: { daemon: 'src/daemon-main.ts' },
+    clean: false,
   },
   {
     ...commonjs,

@@ -1,6 +1,6 @@
 import type { DaemonDefinition } from './define.js';
 import { DaemonError } from './errors.js';
-import { DAEMON_COMMAND, markerName } from './lifecycle/daemon-args.js';
+import { isDaemonLaunch } from './lifecycle/daemon-command.js';
 import type { CliExtensions } from './cli/spec.js';
 import { COMMAND_EXIT_CODES } from './exit-codes.js';
 
@@ -14,8 +14,7 @@ export async function main(
   extensions: CliExtensions = {},
   argv: string[] = process.argv.slice(2),
 ): Promise<number> {
-  const marker = markerName(def.name);
-  if (argv[0] === DAEMON_COMMAND && process.env[marker] === '1') {
+  if (isDaemonLaunch(def.name, argv)) {
     // The daemon's own shutdown path is the one place that exits by itself:
     // whatever a tool left open must not keep a stopped daemon alive.
     const { daemonMode } = await import('./lifecycle/daemon-process.js');

@@ -2,14 +2,10 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { envPrefix } from '../state/paths.js';
+import { DAEMON_COMMAND, markerName } from './daemon-command.js';
 
-/** The hidden first argument that puts the program in daemon mode. */
-export const DAEMON_COMMAND = '__daemon';
+export { DAEMON_COMMAND, markerName } from './daemon-command.js';
 
-/** Name of the private env marker that tells a child it is the daemon. */
-export function markerName(name: string): string {
-  return `__${envPrefix(name)}_DAEMON`;
-}
 
 /** The daemon's environment: ours plus the marker (the daemon removes it before spawning anything). */
 export function daemonEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -130,7 +130,7 @@ class DaemonRun<S> {
       // After ready, off the start's path: the code the commands will find compiled.
       setImmediate(() => {
         const saved = saveCodeCache();
-        if (saved > 0) this.log.line(`code cache: ${saved} files saved`);
+        if (saved > 0) this.log.line(`code cache: ${saved} file${saved === 1 ? "" : "s"} saved`);
       });
     } catch (err) {
       await this.reportStartFailure(err);

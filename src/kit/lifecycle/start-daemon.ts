@@ -8,6 +8,7 @@ import { readTail } from '../log/read-tail.js';
 import { readMetadata } from '../state/metadata.js';
 import type { InstancePaths } from '../state/paths.js';
 import type { ReadyMessage } from './ready-pipe.js';
+import { saveCodeCache } from '../code-cache.js';
 import { spawnDetached } from './spawn-daemon.js';
 import { cleanState } from './stop-daemon.js';
 import { waitForExit } from '../process/wait-exit.js';
@@ -96,6 +97,9 @@ export async function startDaemon(options: StartOptions): Promise<StartResult> {
 
   if (outcome.kind === 'message' && outcome.message.ok) {
     const daemon = fromReady(paths, outcome.message) ?? (await waitRunning(paths, deadline, options));
+    // The daemon runs its own bundle: the commands' code caches (this
+    // program's) are saved by the command that starts it, after it is up.
+    setImmediate(saveCodeCache);
     return { alreadyRunning: false, daemon };
   }
   if (outcome.kind === 'message' && !outcome.message.ok && outcome.message.code === 'ALREADY_RUNNING') {
