@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
 import { startDaemon } from '../../helpers/kit.js';
@@ -70,4 +71,40 @@ test('the token never appears in status output or in the daemon log', async (t) 
   assert.equal(stop.code, 0);
   assert.ok(!stop.stdout.includes(d.token));
   assert.ok(!readFileSync(box.paths().logFile, 'utf8').includes(d.token), 'the token is in the log');
+});
+
+function postRaw(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, timeout: 10_000, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('the endpoint answers a malformed or misshapen body with the GraphQL error that names the problem', async (t) => {
+  const box = makeSandbox(t);
+  const d = await running(box);
+  const cases: [string, number, string][] = [
+    ['{"query":', 400, 'POST body sent invalid JSON.'],
+    ['[]', 400, 'Batching is not supported.'],
+    ['[{"query":"{ status { pid } }"}]', 400, 'Batching is not supported.'],
+    ['{}', 200, 'Must provide query string.'],
+    ['"x"', 400, 'POST body is expected to be object but received string'],
+    ['null', 400, 'POST body is expected to be object but received null'],
+    ['{"query":"{ status { pid } }","extra":1}', 400, 'Unexpected parameter "extra" in the request body.'],
+  ];
+  for (const [body, status, message] of cases) {
+    const r = await postRaw(d.endpoint, body, { authorization: `Bearer ${d.token}`, host: d.host });
+    assert.equal(r.status, status, `${body}: ${r.body}`);
+    assert.equal(JSON.parse(r.body).errors[0].message, message, body);
+  }
+  const ok = await postRaw(d.endpoint, JSON.stringify({ query: QUERY, variables: {} }), { authorization: `Bearer ${d.token}`, host: d.host });
+  assert.equal(JSON.parse(ok.body).data.status.pid, d.pid);
 });
