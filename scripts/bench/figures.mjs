@@ -6,7 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rea
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  BENCH_DIR, NODE, STATUS_QUERY, abRuns, alive, childrenOf, graphql, instanceDir, killTracked, listServices, median,
+  BENCH_DIR, NODE, STATUS_QUERY, abRuns, cpuTicks, alive, childrenOf, graphql, instanceDir, killTracked, listServices, median,
   freePort, readMeta, rssMiB, termTend, runNode, sandbox, sleep, spawnHelper, startTend, stopTend, summary, tend, track, until, wallMs,
 } from './lib.mjs';
 import { figWatchCost, figWatchLatency } from './watch.mjs';
@@ -133,8 +133,9 @@ export async function figQuery(ctx) {
       tend: { pid: meta.pid, url: meta.endpoint, token: meta.token },
       bare: { pid: bare.pid, url: `http://127.0.0.1:${bare.port}/graphql`, token: 'bench' },
     };
+    // Server CPU per request, in µs: clock ticks are 10 ms (100 a second).
     const gen = (s, durationMs, warmupMs = 200, warmupRequests = 0) => {
-      const cpu0 = cpuMs(s.pid);
+      const cpu0 = cpuTicks(s.pid);
       return runLoadgen({
         url: s.url,
         headers: { authorization: `Bearer ${s.token}`, accept: 'application/json' },
@@ -143,7 +144,7 @@ export async function figQuery(ctx) {
         durationMs,
         warmupMs,
         warmupRequests,
-      }).then((r) => ({ ...r, serverCpuUs: r.completed ? ((cpuMs(s.pid) - cpu0) * 1000) / r.completed : null }));
+      }).then((r) => ({ ...r, serverCpuUs: r.completed ? ((cpuTicks(s.pid) - cpu0) * 10_000) / r.completed : null }));
     };
     const runs = ctx.quick ? ctx.loadRuns : Math.max(5, ctx.loadRuns);
     const durationMs = ctx.quick ? ctx.loadMs : 3000;
@@ -185,12 +186,6 @@ export async function figQuery(ctx) {
     if (bare) killTracked(bare.pid);
     stopTend(sb);
   }
-}
-
-// utime + stime of a process, in ms (USER_HZ is 100 on Linux).
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function spawnBare(sample, bytes) {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
 import { startDaemon } from '../../helpers/kit.js';
-import { postGraphql } from '../../helpers/raw-http.js';
+import { jsonBody, postGraphql, rawEndpoint, rawPost } from '../../helpers/raw-http.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const QUERY = '{ status { pid instanceId } }';
@@ -73,24 +72,10 @@ test('the token never appears in status output or in the daemon log', async (t) 
   assert.ok(!readFileSync(box.paths().logFile, 'utf8').includes(d.token), 'the token is in the log');
 });
 
-function postRaw(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, timeout: 10_000, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } });
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 test('the endpoint answers a malformed or misshapen body with the GraphQL error that names the problem', async (t) => {
   const box = makeSandbox(t);
-  const d = await running(box);
+  await startDaemon(box);
+  const ep = rawEndpoint(box.metadata()!);
   const cases: [string, number, string][] = [
     ['{"query":', 400, 'POST body sent invalid JSON.'],
     ['[]', 400, 'Batching is not supported.'],
@@ -101,10 +86,10 @@ test('the endpoint answers a malformed or misshapen body with the GraphQL error 
     ['{"query":"{ status { pid } }","extra":1}', 400, 'Unexpected parameter "extra" in the request body.'],
   ];
   for (const [body, status, message] of cases) {
-    const r = await postRaw(d.endpoint, body, { authorization: `Bearer ${d.token}`, host: d.host });
-    assert.equal(r.status, status, `${body}: ${r.body}`);
-    assert.equal(JSON.parse(r.body).errors[0].message, message, body);
+    const r = await rawPost(ep, body);
+    assert.equal(r.status, status, `${body}: ${r.text}`);
+    assert.equal(jsonBody(r).errors[0].message, message, body);
   }
-  const ok = await postRaw(d.endpoint, JSON.stringify({ query: QUERY, variables: {} }), { authorization: `Bearer ${d.token}`, host: d.host });
-  assert.equal(JSON.parse(ok.body).data.status.pid, d.pid);
+  const ok = await rawPost(ep, { query: QUERY, variables: {} });
+  assert.equal(jsonBody(ok).data.status.pid, ep.pid);
 });
