@@ -1,11 +1,19 @@
 // The baseline for the status query: a bare node:http JSON endpoint that does
-// the same kind of work per request (parse the JSON body, check the bearer
-// token, build a status object with live memory figures, serialize it).
+// the same kind of work per request as the daemon's status query (read and
+// parse the JSON body, check the bearer token in constant time, build a live
+// status object with memory figures, serialize it), with no framework. Its
+// answer is padded with JSON whitespace to BENCH_BYTES, the length of the
+// daemon's, so both put the same bytes on the wire.
 // Prints {"port":N} once listening on 127.0.0.1, port 0.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const token = process.env.BENCH_TOKEN ?? 'x';
 const sample = JSON.parse(process.env.BENCH_SAMPLE ?? '{}');
+const bytes = Number(process.env.BENCH_BYTES ?? 0);
+const sha256 = (s) => createHash('sha256').update(s).digest();
+const expected = sha256(`Bearer ${token}`);
+const startedAt = Date.now();
 let served = 0;
 const server = createServer((req, res) => {
   const chunks = [];
@@ -17,22 +25,23 @@ const server = createServer((req, res) => {
       res.writeHead(400).end();
       return;
     }
-    if (req.headers.authorization !== `Bearer ${token}`) {
+    if (!timingSafeEqual(sha256(req.headers.authorization ?? ''), expected)) {
       res.writeHead(401).end();
       return;
     }
     const m = process.memoryUsage();
-    const out = JSON.stringify({
+    let out = JSON.stringify({
       data: {
         status: {
           ...sample,
           pid: process.pid,
-          uptimeSeconds: process.uptime(),
+          uptimeSeconds: (Date.now() - startedAt) / 1000,
           requestsServed: ++served,
           memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
         },
       },
     });
+    if (out.length < bytes) out += ' '.repeat(bytes - out.length);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
     res.end(out);
   });

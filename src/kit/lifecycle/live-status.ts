@@ -1,6 +1,7 @@
 import type { DaemonDefinition } from '../define.js';
 import type { InstancePaths } from '../state/paths.js';
 import type { LiveStatus } from '../server/status-shape.js';
+import { memoryReader } from '../process/memory.js';
 
 /** The fixed facts a status answer is built from, and the counters read on each call. */
 export interface StatusSource {
@@ -17,21 +18,20 @@ export interface StatusSource {
 /** Returns the function that answers `Query.status` (and the SIGUSR1 snapshot) right now. */
 export function liveStatus(source: StatusSource): () => LiveStatus {
   const { paths, startedAt } = source;
-  return () => {
-    const m = process.memoryUsage();
-    return {
-      instanceId: source.instanceId,
-      pid: process.pid,
-      version: source.def.version,
-      startedAt: startedAt.toISOString(),
-      // Wall clock, not a monotonic timer: uptime must include time asleep.
-      uptimeSeconds: Math.max(0, (Date.now() - startedAt.getTime()) / 1000),
-      projectDir: paths.projectDir,
-      logFile: paths.logFile,
-      foreground: source.foreground,
-      requestsServed: source.requestsServed(),
-      droppedLines: source.droppedLines(),
-      memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
-    };
-  };
+  const memory = memoryReader();
+  const started = startedAt.toISOString();
+  return () => ({
+    instanceId: source.instanceId,
+    pid: process.pid,
+    version: source.def.version,
+    startedAt: started,
+    // Wall clock, not a monotonic timer: uptime must include time asleep.
+    uptimeSeconds: Math.max(0, (Date.now() - startedAt.getTime()) / 1000),
+    projectDir: paths.projectDir,
+    logFile: paths.logFile,
+    foreground: source.foreground,
+    requestsServed: source.requestsServed(),
+    droppedLines: source.droppedLines(),
+    memory: memory(),
+  });
 }

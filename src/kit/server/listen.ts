@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from './read-body.js';
+import { parsedBody, readBody } from './read-body.js';
 
 /** A node:http request handler. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -50,7 +50,7 @@ export function listen(host: string, port: number): Promise<Listening> {
     if (req.method !== 'POST') return handler(req, res);
     readBody(req).then(
       (body) => {
-        if (body) (req as IncomingMessage & { body?: string }).body = body;
+        if (body) (req as IncomingMessage & { body?: unknown }).body = parsedBody(body);
         handler(req, res);
       },
       () => req.destroy(), // the client went away mid-body: nobody to answer

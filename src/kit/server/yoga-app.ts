@@ -56,27 +56,37 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
   // Who passed the guard, for resolvers that only a token holder may call.
   const via = new WeakMap<Request, 'token' | 'session'>();
   let bundle: Promise<UiBundle> | undefined;
+  type End = (response: Response) => void;
+  // The guard itself: a refusal ends the request here.
+  const admit = (request: Request, endResponse: End, R: typeof Response): void => {
+    const access = authorize(request.headers, guardOptions, request.method);
+    if (!access.ok) {
+      const body = JSON.stringify({ errors: [{ message: access.message }] });
+      endResponse(new R(body, { status: access.status, headers: { 'content-type': 'application/json' } }));
+      return;
+    }
+    via.set(request, access.via);
+    options.countRequest();
+  };
+  const page = async (request: Request, endResponse: End, R: typeof Response): Promise<void> => {
+    bundle ??= ui!.bundle();
+    const answer = uiResponse(request, { ...guardOptions, ...ui!, bundle: await bundle, Response: R });
+    return answer ? endResponse(answer) : admit(request, endResponse, R);
+  };
   const guard: Plugin = {
-    async onRequest({ request, endResponse, fetchAPI }) {
-      if (ui && new URL(request.url).pathname !== '/graphql') {
-        bundle ??= ui.bundle();
-        const page = uiResponse(request, { ...guardOptions, ...ui, bundle: await bundle, Response: fetchAPI.Response });
-        if (page) return endResponse(page);
-      }
-      const access = authorize(request.headers, guardOptions, request.method);
-      if (!access.ok) {
-        const body = JSON.stringify({ errors: [{ message: access.message }] });
-        endResponse(new fetchAPI.Response(body, { status: access.status, headers: { 'content-type': 'application/json' } }));
-        return;
-      }
-      via.set(request, access.via);
-      options.countRequest();
+    // Synchronous on the GraphQL path: a promise here would cost every
+    // request a microtask turn in the adapter. `url` is the adapter's own
+    // parse of request.url (it makes one per request anyway).
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (ui && url.pathname !== '/graphql') return page(request, endResponse, fetchAPI.Response);
+      admit(request, endResponse, fetchAPI.Response);
     },
   };
   // A query of a few thousand tokens covers any real use; the limit stops
   // deeply nested selections (a stack overflow in the parser) and alias floods.
+  const limitedParse = (source: Parameters<typeof parse>[0]) => parse(source, { maxTokens: MAX_QUERY_TOKENS });
   const limits: Plugin = {
-    onParse: ({ setParseFn }) => setParseFn((source) => parse(source, { maxTokens: MAX_QUERY_TOKENS })),
+    onParse: ({ setParseFn }) => setParseFn(limitedParse),
   };
   const plugins: Plugin[] = [guard, limits];
   if (!options.introspection) {
@@ -118,6 +128,8 @@ export function createDaemonApp(options: AppOptions): YogaServerInstance<object,
       // ones; yoga's own 25 MB limit would pipe every body through a counting
       // TransformStream (a pipeline and a DOMException per request).
       maxRequestBodySize: false,
+      // listen() refuses every POST that is not JSON: no request parser for multipart uploads.
+      multipart: false,
       plugins,
     }),
   );

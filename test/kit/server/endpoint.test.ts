@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { makeSandbox, type Sandbox } from '../../helpers/sandbox.js';
 import { startDaemon } from '../../helpers/kit.js';
-import { postGraphql } from '../../helpers/raw-http.js';
+import { jsonBody, postGraphql, rawEndpoint, rawPost } from '../../helpers/raw-http.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const QUERY = '{ status { pid instanceId } }';
@@ -70,4 +70,26 @@ test('the token never appears in status output or in the daemon log', async (t) 
   assert.equal(stop.code, 0);
   assert.ok(!stop.stdout.includes(d.token));
   assert.ok(!readFileSync(box.paths().logFile, 'utf8').includes(d.token), 'the token is in the log');
+});
+
+test('the endpoint answers a malformed or misshapen body with the GraphQL error that names the problem', async (t) => {
+  const box = makeSandbox(t);
+  await startDaemon(box);
+  const ep = rawEndpoint(box.metadata()!);
+  const cases: [string, number, string][] = [
+    ['{"query":', 400, 'POST body sent invalid JSON.'],
+    ['[]', 400, 'Batching is not supported.'],
+    ['[{"query":"{ status { pid } }"}]', 400, 'Batching is not supported.'],
+    ['{}', 200, 'Must provide query string.'],
+    ['"x"', 400, 'POST body is expected to be object but received string'],
+    ['null', 400, 'POST body is expected to be object but received null'],
+    ['{"query":"{ status { pid } }","extra":1}', 400, 'Unexpected parameter "extra" in the request body.'],
+  ];
+  for (const [body, status, message] of cases) {
+    const r = await rawPost(ep, body);
+    assert.equal(r.status, status, `${body}: ${r.text}`);
+    assert.equal(jsonBody(r).errors[0].message, message, body);
+  }
+  const ok = await rawPost(ep, { query: QUERY, variables: {} });
+  assert.equal(jsonBody(ok).data.status.pid, ep.pid);
 });

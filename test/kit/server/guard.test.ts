@@ -45,6 +45,9 @@ test('tokenMatches compares whole tokens, whatever their lengths', () => {
   assert.equal(tokenMatches(TOKEN.slice(0, -1), TOKEN), false);
   assert.equal(tokenMatches('', TOKEN), false);
   assert.equal(tokenMatches('a'.repeat(10_000), TOKEN), false);
+  // As many bytes as the token, fewer characters: compared, not thrown on.
+  assert.equal(tokenMatches('é'.repeat(TOKEN.length / 2), TOKEN), false);
+  assert.equal(tokenMatches(TOKEN.slice(0, -1) + 'é', TOKEN), false);
 });
 
 test('hostsFor a loopback daemon accepts its loopback names; another address only itself', () => {

@@ -78,3 +78,15 @@ test('close ends at the drain deadline even with a response still streaming', as
   assert.ok(Date.now() - began < 5_000, 'close waited for the stream to end by itself');
   t.diagnostic(`closed in ${Date.now() - began} ms`);
 });
+
+test('a JSON object body reaches the handler parsed, anything else as its text', async (t) => {
+  const l = await bound(t);
+  const seen: unknown[] = [];
+  l.setHandler((req, res) => {
+    seen.push((req as typeof req & { body?: unknown }).body);
+    res.end('ok');
+  });
+  const bodies = ['{"query":"{ status { pid } }"}', '{"query":', '[]', '[{"query":"{ x }"}]', '{}', '"x"', 'null', '7'];
+  for (const body of bodies) await send(l.port, { headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, body });
+  assert.deepEqual(seen, [{ query: '{ status { pid } }' }, ...bodies.slice(1)]);
+});
