@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
+import { CJS_WRAPPER_HEAD } from './src/kit/cjs-wrapper.js';
 
 /*
  * The whole build (`npm run build`): four outputs, built side by side.
@@ -71,6 +72,16 @@ const node: Options = {
   minifySyntax: true,
 };
 
+/**
+ * What the code cache's loader runs (src/kit/code-cache.ts): Node's CommonJS
+ * wrapper written into the file, so the loader compiles the text as read
+ * (wrapping 1.4 MB at run time makes a second copy the daemon's heap keeps).
+ */
+const wrapped: Pick<Options, 'banner' | 'footer'> = {
+  banner: { js: CJS_WRAPPER_HEAD },
+  footer: { js: '})' },
+};
+
 /** CommonJS, in dist/ (whose package.json makes `.js` CommonJS). */
 const commonjs: Options = {
   ...node,
@@ -85,15 +96,23 @@ export default defineConfig([
   {
     ...commonjs,
     // The bin runs the program through V8's code cache (src/bin.ts).
-    entry: { cli: 'src/bin.ts', tend: 'src/cli.ts' },
-    esbuildOptions: fromVendor('./vendor/'),
+    entry: { cli: 'src/bin.ts' },
     // Holds dist/package.json, `{"type":"commonjs"}`.
     publicDir: 'scripts/build/dist-root',
     // Only this build's files: the others write beside it at the same time.
-    clean: ['!**/*.mjs', '!**/*.d.ts', '!ui/**', '!vendor/**'],
+    clean: ['!**/*.mjs', '!**/*.d.ts', '!ui/**', '!vendor/**', '!tend.js', '!daemon.js'],
   },
   {
     ...commonjs,
+    ...wrapped,
+    // The commands' program.
+    entry: { tend: 'src/cli.ts' },
+    esbuildOptions: fromVendor('./vendor/'),
+    clean: false,
+  },
+  {
+    ...commonjs,
+    ...wrapped,
     // The daemon (src/bin.ts picks it in daemon mode): its code with every
     // dependency inlined, so esbuild tree-shakes them as one graph.
     entry: { daemon: 'src/daemon-main.ts' },
@@ -107,7 +126,8 @@ export default defineConfig([
     esbuildOptions: fromVendor('../vendor/'),
     // Node's convention for an ES module required from CommonJS (yargs uses
     // it): `export { x as 'module.exports' }` names what require() returns.
-    footer: { js: 'if(Object.hasOwn(module.exports,"module.exports"))module.exports=module.exports["module.exports"];' },
+    banner: wrapped.banner,
+    footer: { js: 'if(Object.hasOwn(module.exports,"module.exports"))module.exports=module.exports["module.exports"];\n})' },
     clean: true,
   },
   {

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { debuglog } from 'node:util';
 import { Script, constants as vmConstants } from 'node:vm';
+import { CJS_WRAPPER_HEAD } from './cjs-wrapper.js';
 import { cacheStore, type CacheStore } from './code-cache-store.js';
 
 /*
@@ -99,10 +100,14 @@ class CachedLoader {
     // Read the cache before the source: V8 copies both, and freeing one
     // before the other is read leaves a hole glibc keeps in the daemon's RSS.
     const cachedData = this.store?.read(key);
-    const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${readFileSync(file, 'utf8')}\n})`, {
+    const text = readFileSync(file, 'utf8');
+    // A build can write the wrapper into the file (tsup.config.ts): then the
+    // text compiles as read, with no second copy of it.
+    const prewrapped = text.startsWith(CJS_WRAPPER_HEAD);
+    const script = new Script(prewrapped ? text : `${CJS_WRAPPER_HEAD}\n${text}\n})`, {
       filename: file,
       // The wrapper on a line of its own keeps the file's line numbers in stack traces.
-      lineOffset: -1,
+      lineOffset: prewrapped ? 0 : -1,
       cachedData,
       // `import()` in the program (an optional native addon) as in any CommonJS file.
       importModuleDynamically: vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier: string) => import(specifier)),
