@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unlinkQuiet, writeFileAtomic } from './state/atomic-write.js';
 import { readStateBytes } from './state/state-file.js';
@@ -14,6 +14,10 @@ export interface CacheStore {
 
 // V8's caches of the daemon's code are ~2 MB; anything far larger is not ours.
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+// A cache is only an optimisation: it never takes the space the state files
+// need (a small or nearly full disk keeps this much free beside it).
+const KEEP_FREE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The store of the build named `build` (every file name starts with it);
@@ -38,6 +42,8 @@ export function cacheStore(root: string, build: string, toolPrefix: string): Cac
       try {
         mkdirSync(dir, { mode: 0o700, recursive: true });
         if (checkTrusted(root, dir) !== 'ok') return;
+        const fs = statfsSync(dir);
+        if (fs.bavail * fs.bsize < data.length + KEEP_FREE_BYTES) return;
         writeFileAtomic(fileOf(key), data, 0o600, { durable: false });
         for (const name of readdirSync(dir)) {
           if (name.startsWith(toolPrefix) && name.endsWith('.bin') && !name.startsWith(`${build}-`)) unlinkQuiet(join(dir, name));

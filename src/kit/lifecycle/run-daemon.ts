@@ -128,10 +128,7 @@ class DaemonRun<S> {
       const metadata = await this.start();
       this.log.line(`ready: pid ${process.pid}, ${metadata.endpoint}, project ${this.options.paths.projectDir}`);
       // After ready, off the start's path: the code the commands will find compiled.
-      setImmediate(() => {
-        const saved = saveCodeCache();
-        if (saved > 0) this.log.line(`code cache: ${saved} file${saved === 1 ? "" : "s"} saved`);
-      });
+      setImmediate(saveCodeCache);
     } catch (err) {
       await this.reportStartFailure(err);
       if (err instanceof AlreadyRunningError && !this.options.foreground) return 0;

@@ -24,8 +24,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   // 'wx' = O_CREAT|O_EXCL: fails instead of following anything already there.
   const fd = openSync(tmp, 'wx', mode);
   try {
-    if (typeof data === 'string') writeSync(fd, data);
-    else writeSync(fd, data);
+    writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data);
     if (durable) fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -40,6 +39,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     throw err;
   }
   if (durable) fsyncDir(dirname(file));
+}
+
+// A write may take less than it was given (a disk filling up: the next
+// call fails with ENOSPC): never rename a short file into place.
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
 }
 
 function randomHex8(): string {
