@@ -99,7 +99,8 @@ class CachedLoader {
     const key = `${relative(this.home, file).replace(/[^\w.-]+/g, '_')}-${size.toString(36)}-${Math.trunc(mtimeMs).toString(36)}`;
     // Read the cache before the source: V8 copies both, and freeing one
     // before the other is read leaves a hole glibc keeps in the daemon's RSS.
-    const cachedData = this.store?.read(key);
+    const found = this.store?.read(key);
+    const cachedData = found === 'corrupt' ? undefined : found;
     const text = readFileSync(file, 'utf8');
     // A build can write the wrapper into the file (tsup.config.ts): then the
     // text compiles as read, with no second copy of it.
@@ -112,13 +113,14 @@ class CachedLoader {
       // `import()` in the program (an optional native addon) as in any CommonJS file.
       importModuleDynamically: vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier: string) => import(specifier)),
     } as ConstructorParameters<typeof Script>[1]);
-    if (this.store !== null && (cachedData === undefined || script.cachedDataRejected)) this.askToSave(key, script);
+    const rejected = found === 'corrupt' || (cachedData !== undefined && script.cachedDataRejected);
+    if (this.store !== null && (cachedData === undefined || rejected)) this.askToSave(key, script);
     const module: LoadedModule = { exports: {}, id: file, filename: file, loaded: false };
     // Registered before it runs: a require cycle gets the exports so far, as in Node.
     this.modules.set(file, module);
     (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, this.requireFrom(dirname(file)), module, file, dirname(file));
     module.loaded = true;
-    return cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+    return rejected ? 'rejected' : cachedData === undefined ? 'none' : 'used';
   }
 
   /** A require for a file in `dir`: the program's own `.js` files through the cache, the rest through Node. */
@@ -132,7 +134,8 @@ class CachedLoader {
     };
     const require = (id: string): unknown => {
       const path = own(id);
-      if (path === null) return fallback(id);
+      // Anything else through Node, a relative path from this file's own dir.
+      if (path === null) return fallback(id.startsWith('./') || id.startsWith('../') ? resolve(dir, id) : id);
       if (!this.modules.has(path)) this.load(path);
       return this.modules.get(path)!.exports;
     };

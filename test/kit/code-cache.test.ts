@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,4 +104,19 @@ test('the files the program requires from its own dir get a cache each, one copy
   // A FIFO with no writer would block a plain read forever: this run must finish.
   assert.equal(b.run('b1', { save: true }), 'used');
   assert.ok(statSync(peer).isFile(), 'the FIFO was replaced by a cache');
+});
+
+test('a cache with one bit flipped in its payload is ignored and rewritten (V8 would abort the process on it)', (t) => {
+  const b = box(t);
+  b.run('b1', { save: true });
+  const file = join(b.root, '.code-cache', b.caches()[0]!);
+  for (const offset of [200, 1000]) {
+    const bytes = readFileSync(file);
+    if (offset >= bytes.length) continue;
+    bytes[offset] = bytes[offset]! ^ 1;
+    writeFileSync(file, bytes);
+    // execFileSync throws if the process aborts.
+    assert.equal(b.run('b1', { save: true }), 'rejected', `bit ${offset} flipped`);
+    assert.equal(b.run(), 'used', 'rewritten whole');
+  }
 });
